@@ -1,0 +1,214 @@
+/*
+ * eng_launch.c - engine_launch: check a launch, pack its parameters, and spread its blocks over
+ * the thread pool.
+ *
+ * Owns: the pool (CUSHIM_CPU_THREADS threads in all: the launching thread works on its own
+ * launch, CUSHIM_CPU_THREADS-1 workers help whichever launches are running), the list of
+ * running launches, and a launch's lifetime.  Blocks are handed out one at a time through an
+ * atomic counter, so several launches from different host threads share the workers fairly.
+ * Each participant allocates one block context per launch and reuses it for every block it
+ * runs.
+ */
+#define _POSIX_C_SOURCE 200809L /* flockfile, clock_gettime, strdup, sysconf */
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "eng_internal.h"
+
+struct running {
+    eng_job *job;
+    int participants;
+    struct running *next;
+};
+
+static struct {
+    pthread_once_t once;
+    pthread_mutex_t mu;
+    pthread_cond_t work;  /* a launch was added */
+    pthread_cond_t idle;  /* a participant left a launch */
+    int nthreads;         /* including launching threads' share */
+    struct running *list;
+} pool = {PTHREAD_ONCE_INIT, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
+          PTHREAD_COND_INITIALIZER, 0, NULL};
+
+static int thread_count_from_env(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    const char *e = getenv("CUSHIM_CPU_THREADS");
+    if (e && *e) {
+        char *end;
+        long v = strtol(e, &end, 10);
+        if (*end == 0 && v >= 1 && v <= 1024)
+            n = v;
+        else
+            fprintf(stderr, "cushim: CUSHIM_CPU_THREADS='%s' is not a number from 1 to 1024; using %ld\n",
+                    e, n < 1 ? 1L : n);
+    }
+    return n < 1 ? 1 : (int)n;
+}
+
+/* Run blocks of the launch until none is left; returns when this participant is done. */
+static void participate(eng_job *job, uint32_t worker)
+{
+    eng_block b;
+    int have = 0;
+    for (;;) {
+        if (atomic_load_explicit(&job->error, memory_order_relaxed))
+            break;
+        uint64_t i = atomic_fetch_add(&job->next_block, 1);
+        if (i >= job->nblocks)
+            break;
+        if (!have) {
+            if (eng_block_alloc(&b, job, worker)) {
+                int expected = 0;
+                atomic_compare_exchange_strong(&job->error, &expected, (int)MU_ERROR_MEMORY_ALLOCATION);
+                eng_block_free(&b);
+                break;
+            }
+            have = 1;
+        }
+        int rc = eng_block_run(&b, i);
+        if (rc != MU_SUCCESS) {
+            int expected = 0;
+            atomic_compare_exchange_strong(&job->error, &expected, rc);
+            break;
+        }
+    }
+    if (have)
+        eng_block_free(&b);
+}
+
+static void *worker_main(void *arg)
+{
+    uint32_t id = (uint32_t)(uintptr_t)arg;
+    pthread_mutex_lock(&pool.mu);
+    for (;;) {
+        struct running *r = pool.list;
+        while (r && (atomic_load(&r->job->next_block) >= r->job->nblocks || atomic_load(&r->job->error)))
+            r = r->next;
+        if (!r) {
+            pthread_cond_wait(&pool.work, &pool.mu);
+            continue;
+        }
+        r->participants++;
+        pthread_mutex_unlock(&pool.mu);
+        participate(r->job, id);
+        pthread_mutex_lock(&pool.mu);
+        r->participants--;
+        pthread_cond_broadcast(&pool.idle);
+    }
+    return NULL;
+}
+
+static void pool_start(void)
+{
+    pool.nthreads = thread_count_from_env();
+    for (int i = 1; i < pool.nthreads; i++) {
+        pthread_t t;
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        if (pthread_create(&t, &attr, worker_main, (void *)(uintptr_t)i) != 0) {
+            pthread_attr_destroy(&attr);
+            break;
+        }
+        pthread_attr_destroy(&attr);
+    }
+}
+
+int engine_thread_count(void)
+{
+    pthread_once(&pool.once, pool_start);
+    return pool.nthreads;
+}
+
+static void report_unsupported(const struct engine_kernel *k)
+{
+    const ptx_module *pm = k->mod->ptx;
+    const ptx_insn *pi = &pm->insns[k->unsupported];
+    char form[256];
+    snprintf(form, sizeof form, "%s", ptx_str(pm, pi->form));
+    if (pi->op == PTX_OP_CALL && pi->nopnds >= 2) {
+        const ptx_operand *callee = ptx_opnd(pm, pi, 1);
+        if (callee->kind == PTX_OPND_FUNC) {
+            size_t n = strlen(form);
+            snprintf(form + n, sizeof form - n, " %s", ptx_str(pm, pm->funcs[callee->index].name));
+        }
+    }
+    fprintf(stderr, "cushim: kernel %s: unsupported PTX '%s' at line %u\n", k->name, form, pi->line);
+}
+
+MUresult engine_launch(const engine_kernel *k, const struct engine_launch *launch)
+{
+    if (!k || !launch)
+        return MU_ERROR_INVALID_VALUE;
+    uint64_t threads = (uint64_t)launch->block.x * launch->block.y * launch->block.z;
+    uint64_t blocks = (uint64_t)launch->grid.x * launch->grid.y * launch->grid.z;
+    if (threads == 0 || threads > 1024 || blocks == 0)
+        return MU_ERROR_INVALID_CONFIGURATION;
+    if (k->unsupported != ENG_NONE) {
+        report_unsupported(k);
+        return MU_ERROR_NOT_SUPPORTED;
+    }
+    if (k->nparams && !launch->args)
+        return MU_ERROR_INVALID_VALUE;
+    if (launch->dynamic_smem_bytes > ((size_t)1 << 30))
+        return MU_ERROR_INVALID_VALUE;
+    pthread_once(&pool.once, pool_start);
+
+    eng_job *job = calloc(1, sizeof *job);
+    if (!job)
+        return MU_ERROR_MEMORY_ALLOCATION;
+    job->k = k;
+    job->mod = k->mod;
+    job->cfg = *launch;
+    job->nblocks = blocks;
+    atomic_init(&job->next_block, 0);
+    atomic_init(&job->error, 0);
+    atomic_init(&job->printed, 0);
+    job->params = calloc(1, k->params_bytes ? k->params_bytes : 16);
+    if (!job->params) {
+        free(job);
+        return MU_ERROR_MEMORY_ALLOCATION;
+    }
+    for (uint32_t i = 0; i < k->nparams; i++) {
+        if (!launch->args[i]) {
+            free(job->params);
+            free(job);
+            return MU_ERROR_INVALID_VALUE;
+        }
+        memcpy(job->params + k->param_off[i], launch->args[i], k->param_size[i]);
+    }
+    size_t stack = launch->stack_size ? launch->stack_size : 1024;
+    uint64_t stride = k->local_bytes + (k->uses_calls ? stack : 0);
+    job->local_stride = (uint32_t)((stride + 15) & ~(uint64_t)15);
+    job->smem_size = k->mod->smem_dyn_base + (uint32_t)launch->dynamic_smem_bytes;
+
+    struct running me = {job, 1, NULL};
+    pthread_mutex_lock(&pool.mu);
+    me.next = pool.list;
+    pool.list = &me;
+    pthread_cond_broadcast(&pool.work);
+    pthread_mutex_unlock(&pool.mu);
+
+    participate(job, 0);
+
+    pthread_mutex_lock(&pool.mu);
+    me.participants--;
+    while (me.participants > 0)
+        pthread_cond_wait(&pool.idle, &pool.mu);
+    struct running **pp = &pool.list;
+    while (*pp != &me)
+        pp = &(*pp)->next;
+    *pp = me.next;
+    pthread_mutex_unlock(&pool.mu);
+
+    MUresult rc = (MUresult)atomic_load(&job->error);
+    free(job->params);
+    free(job);
+    return rc;
+}

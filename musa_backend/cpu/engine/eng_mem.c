@@ -1,0 +1,123 @@
+/*
+ * eng_mem.c - address checks for every memory access (see eng_mem.h).
+ *
+ * Owns: the slow paths: asking the device services which allocation holds an address,
+ * sorting generic addresses into spaces, and the fault message naming the address.
+ */
+#include <inttypes.h>
+
+#include "eng_mem.h"
+
+int eng_find_global(eng_warp *w, uint64_t a, unsigned size, eng_range *r)
+{
+    const struct engine_host *h = &w->blk->mod->host;
+    uint64_t base = 0, bytes = 0;
+    if (!h->find_range(h->ctx, a, &base, &bytes))
+        return 0;
+    if (a < base || a + size > base + bytes || a + size < a)
+        return 0;
+    r->lo = base;
+    r->hi = base + bytes;
+    return 1;
+}
+
+int eng_mem_fault(eng_warp *w, const eng_insn *in, int lane, uint64_t a, unsigned size, int store,
+                  const char *space)
+{
+    int mis = size > 1 && (a & (size - 1)) != 0;
+    return eng_fault(w, in, lane, mis ? MU_ERROR_MISALIGNED_ADDRESS : MU_ERROR_ILLEGAL_ADDRESS,
+                     "%s address 0x%" PRIx64 " (%u-byte %s %s)", mis ? "misaligned" : "illegal", a, size,
+                     space, store ? "store" : "load");
+}
+
+static inline int in_range(uint64_t a, const eng_range *r, unsigned size)
+{
+    return r->hi - r->lo >= size && a - r->lo <= r->hi - r->lo - size;
+}
+
+/* A generic address of lane l: shared, the lane's own local area, or global. */
+static int resolve_generic(eng_warp *w, const eng_insn *in, int l, uint64_t a, unsigned size, int store,
+                           uint8_t **p)
+{
+    eng_block *b = w->blk;
+    uint64_t s = (uint64_t)(uintptr_t)b->smem;
+    if (a - s < b->smem_size) {
+        if (a - s > (uint64_t)b->smem_size - size)
+            return eng_mem_fault(w, in, l, a, size, store, "shared");
+        *p = (uint8_t *)(uintptr_t)a;
+        return ENG_OK;
+    }
+    if (w->local) {
+        uint64_t lo = (uint64_t)(uintptr_t)(w->local + (size_t)l * w->local_stride);
+        if (a - lo < w->local_stride) {
+            if (a - lo > (uint64_t)w->local_stride - size)
+                return eng_mem_fault(w, in, l, a, size, store, "local");
+            *p = (uint8_t *)(uintptr_t)a;
+            return ENG_OK;
+        }
+    }
+    eng_range *rc = &w->ranges[in->x];
+    if (!in_range(a, rc, size) && !eng_find_global(w, a, size, rc))
+        return eng_mem_fault(w, in, l, a, size, store, "global");
+    *p = (uint8_t *)(uintptr_t)a;
+    return ENG_OK;
+}
+
+int eng_resolve(eng_warp *w, const eng_insn *in, uint32_t m, unsigned size, int store, uint8_t **p)
+{
+    eng_block *b = w->blk;
+    unsigned space = in->mode & ENG_M_SPACE;
+    switch (space) {
+    case ENG_SP_GLOBAL:
+    case ENG_SP_CONST: {
+        eng_range *rc = &w->ranges[in->x];
+        for (uint32_t mm = m; mm; mm &= mm - 1) {
+            int l = eng_ctz(mm);
+            uint64_t a = eng_lane_addr(w, in, l);
+            if ((a & (size - 1)) || (!in_range(a, rc, size) && !eng_find_global(w, a, size, rc)))
+                return eng_mem_fault(w, in, l, a, size, store, space == ENG_SP_CONST ? "const" : "global");
+            p[l] = (uint8_t *)(uintptr_t)a;
+        }
+        return ENG_OK;
+    }
+    case ENG_SP_SHARED:
+        for (uint32_t mm = m; mm; mm &= mm - 1) {
+            int l = eng_ctz(mm);
+            uint64_t a = eng_lane_addr(w, in, l);
+            if ((a & (size - 1)) || b->smem_size < size || a > (uint64_t)b->smem_size - size)
+                return eng_mem_fault(w, in, l, a, size, store, "shared");
+            p[l] = b->smem + a;
+        }
+        return ENG_OK;
+    case ENG_SP_LOCAL: {
+        uint64_t fb = (in->mode & ENG_M_FRAME) ? eng_top(w)->local_base : 0;
+        for (uint32_t mm = m; mm; mm &= mm - 1) {
+            int l = eng_ctz(mm);
+            uint64_t a = eng_lane_addr(w, in, l) + fb;
+            if ((a & (size - 1)) || !w->local || w->local_stride < size || a > (uint64_t)w->local_stride - size)
+                return eng_mem_fault(w, in, l, a, size, store, "local");
+            p[l] = w->local + (size_t)l * w->local_stride + a;
+        }
+        return ENG_OK;
+    }
+    case ENG_SP_KPARAM:
+        for (uint32_t mm = m; mm; mm &= mm - 1) {
+            int l = eng_ctz(mm);
+            uint64_t a = eng_lane_addr(w, in, l);
+            if (store || (a & (size - 1)) || b->k->params_bytes < size || a > (uint64_t)b->k->params_bytes - size)
+                return eng_mem_fault(w, in, l, a, size, store, "parameter");
+            p[l] = b->job->params + a;
+        }
+        return ENG_OK;
+    default:
+        for (uint32_t mm = m; mm; mm &= mm - 1) {
+            int l = eng_ctz(mm);
+            uint64_t a = eng_lane_addr(w, in, l);
+            if (a & (size - 1))
+                return eng_mem_fault(w, in, l, a, size, store, "generic");
+            if (resolve_generic(w, in, l, a, size, store, &p[l]) != ENG_OK)
+                return ENG_FAULT;
+        }
+        return ENG_OK;
+    }
+}

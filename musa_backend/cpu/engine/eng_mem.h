@@ -1,0 +1,55 @@
+/*
+ * eng_mem.h - turning a lane's PTX address into a checked host pointer.
+ *
+ * Owns: the address spaces as the engine implements them.  Device memory is host memory, so a
+ * global address is a host address that must lie inside a live allocation; each memory
+ * instruction caches the allocation it touched last (w->ranges[in->x]) so the common check is
+ * one subtraction and compare per lane.  Shared addresses are offsets into the block's shared
+ * buffer; local addresses are offsets into the lane's own local area; generic addresses are
+ * host addresses and are sorted into shared / local / global by range.  Misaligned addresses
+ * fault like on the GPU.  Used by eng_op_mem.c and eng_op_atom.c.
+ */
+#ifndef CUSHIM_ENG_MEM_H
+#define CUSHIM_ENG_MEM_H
+
+#include "eng_internal.h"
+
+enum eng_space {
+    ENG_SP_GENERIC = 0,
+    ENG_SP_GLOBAL = 1,
+    ENG_SP_SHARED = 2,
+    ENG_SP_LOCAL = 3,
+    ENG_SP_KPARAM = 4, /* the kernel's parameter buffer (uniform) */
+    ENG_SP_CONST = 5
+};
+
+/* mode bits of memory instructions */
+#define ENG_M_SPACE 7u
+#define ENG_M_SIGN 8u       /* sign-extend loads */
+#define ENG_M_ORDERED 16u   /* .volatile / .relaxed: single-copy atomic access */
+#define ENG_M_ACQREL 32u    /* .acquire loads / .release stores */
+#define ENG_M_FRAME 64u     /* add the frame's local base (local symbols of called functions) */
+#define ENG_M_BASE32 128u   /* the address register is 32 bits wide */
+
+/* Look up the allocation holding [a, a+size) through the host; 1 when found. */
+int eng_find_global(eng_warp *w, uint64_t a, unsigned size, eng_range *r);
+
+/* Fault for lane l's access at address a (illegal or misaligned). */
+int eng_mem_fault(eng_warp *w, const eng_insn *in, int lane, uint64_t a, unsigned size, int store,
+                  const char *space);
+
+/* The address operand of lane l before any space translation. */
+static inline uint64_t eng_lane_addr(const eng_warp *w, const eng_insn *in, int l)
+{
+    uint64_t base;
+    if (in->mode & ENG_M_BASE32)
+        base = ((const uint32_t *)(const void *)(w->regs + in->a))[l];
+    else
+        base = ((const uint64_t *)(const void *)(w->regs + in->a))[l];
+    return base + (uint64_t)in->imm;
+}
+
+/* Resolve every lane of m to a host pointer.  Returns ENG_OK or ENG_FAULT (already reported). */
+int eng_resolve(eng_warp *w, const eng_insn *in, uint32_t m, unsigned size, int store, uint8_t **p);
+
+#endif

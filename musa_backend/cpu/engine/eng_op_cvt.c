@@ -1,0 +1,394 @@
+/*
+ * eng_op_cvt.c - cvt between all integer, f16, bf16, tf32, f32 and f64 types.
+ *
+ * Owns: PTX's conversion rules: integer narrowing truncates and widening sign- or zero-extends
+ * by the source type (the source register may be wider than the source type: its low bits are
+ * the value); .sat clamps to the destination range; float to integer rounds as .rni/.rzi/.rmi/
+ * .rpi say, clamps to the destination range and turns NaN into 0; float results round as
+ * .rn/.rz/.rm/.rp say (f64 -> f16 goes through a round-to-odd f32 so it is rounded once);
+ * .ftz flushes f32 subnormals; .relu clamps negatives to 0; NaN results are canonical.
+ * The common widenings/narrowings and int<->float forms have vectorised handlers; everything
+ * else goes through one generic per-lane converter.
+ */
+#include "eng_fp.h"
+#include "eng_ops.h"
+
+/* flags in in->imm */
+#define F_RND 7
+#define F_INTEGRAL 8
+#define F_SAT 16
+#define F_FTZ 32
+#define F_RELU 64
+
+static int is_float_type(ptx_type t)
+{
+    return t == PTX_T_F16 || t == PTX_T_BF16 || t == PTX_T_F32 || t == PTX_T_F64 || t == PTX_T_TF32;
+}
+
+static double src_float(uint64_t raw, ptx_type t, int ftz)
+{
+    switch (t) {
+    case PTX_T_F16:
+        return eng_f16_to_f32((uint16_t)raw);
+    case PTX_T_BF16:
+        return eng_bf16_to_f32((uint16_t)raw);
+    case PTX_T_F32:
+    case PTX_T_TF32: {
+        float f = eng_u2f((uint32_t)raw);
+        return ftz ? eng_ftz32(f) : f;
+    }
+    default:
+        return eng_u2d(raw);
+    }
+}
+
+/* f64 -> f32 rounded to odd: a later rounding to a narrower format is then correct */
+static float to_odd_f32(double d)
+{
+    if (d != d || isinf(d))
+        return (float)d;
+    int old = fegetround();
+    fesetround(FE_TOWARDZERO);
+    volatile double vd = d;
+    volatile float f = (float)vd;
+    fesetround(old);
+    float r = f;
+    if ((double)r != d) {
+        uint32_t u = eng_f2u(r) | 1u;
+        r = eng_u2f(u);
+    }
+    return r;
+}
+
+static uint64_t round_int(double v, int rnd, ptx_type dt)
+{
+    unsigned bytes = ptx_type_bytes(dt);
+    int sgn = ptx_type_cls(dt) == PTX_TC_S;
+    if (v != v)
+        return 0;
+    switch (rnd) {
+    case ENG_RND_RN: v = nearbyint(v); break; /* host mode is round-to-nearest-even here */
+    case ENG_RND_RM: v = floor(v); break;
+    case ENG_RND_RP: v = ceil(v); break;
+    default: v = trunc(v); break;
+    }
+    if (sgn) {
+        double lo = -ldexp(1.0, (int)(8 * bytes - 1)), hi = ldexp(1.0, (int)(8 * bytes - 1));
+        if (v < lo)
+            return (uint64_t)(int64_t)lo;
+        if (v >= hi)
+            return bytes == 8 ? (uint64_t)INT64_MAX : (uint64_t)((1ull << (8 * bytes - 1)) - 1);
+        return (uint64_t)(int64_t)v;
+    }
+    if (v <= 0)
+        return 0;
+    if (v >= ldexp(1.0, (int)(8 * bytes)))
+        return bytes == 8 ? UINT64_MAX : (1ull << (8 * bytes)) - 1;
+    return (uint64_t)v;
+}
+
+/* integer -> integer with .sat clamping */
+static uint64_t int_int(uint64_t raw, ptx_type st, ptx_type dt, int sat)
+{
+    unsigned sb = ptx_type_bytes(st), db = ptx_type_bytes(dt);
+    int ss = ptx_type_cls(st) == PTX_TC_S, ds = ptx_type_cls(dt) == PTX_TC_S;
+    int64_t sv = 0;
+    uint64_t uv = 0;
+    if (sb < 8) {
+        uint64_t top = 1ull << (8 * sb - 1);
+        raw &= (top << 1) - 1;
+        if (ss)
+            raw = (raw ^ top) - top;
+    }
+    sv = (int64_t)raw;
+    uv = raw;
+    if (sat) {
+        if (ds) {
+            int64_t lo = db == 8 ? INT64_MIN : -(int64_t)(1ull << (8 * db - 1));
+            int64_t hi = db == 8 ? INT64_MAX : (int64_t)((1ull << (8 * db - 1)) - 1);
+            if (ss)
+                return (uint64_t)(sv < lo ? lo : sv > hi ? hi : sv);
+            return uv > (uint64_t)hi ? (uint64_t)hi : uv;
+        }
+        uint64_t hi = db == 8 ? UINT64_MAX : (1ull << (8 * db)) - 1;
+        if (ss && sv < 0)
+            return 0;
+        return uv > hi ? hi : uv;
+    }
+    return raw;
+}
+
+static uint64_t float_bits(double v, ptx_type dt, int rnd, int ftz, int sat, int relu)
+{
+    if (sat)
+        v = v > 0.0 ? (v < 1.0 ? v : 1.0) : 0.0;
+    if (relu && v < 0)
+        v = 0.0;
+    switch (dt) {
+    case PTX_T_F64:
+        return eng_d2u(eng_canon64(v));
+    case PTX_T_F32: {
+        volatile double vd = v;
+        volatile float f = (float)vd; /* in the handler's rounding mode */
+        float r = f;
+        if (ftz)
+            r = eng_ftz32(r);
+        return eng_f2u(eng_canon32(r));
+    }
+    case PTX_T_TF32: {
+        /* round to nearest, ties away (.rna), keeping 10 mantissa bits */
+        uint32_t u = eng_f2u((float)v);
+        if ((u & 0x7f800000u) != 0x7f800000u)
+            u = (u + 0x1000u) & ~0x1fffu;
+        return u;
+    }
+    case PTX_T_F16:
+        return eng_f32_to_f16(to_odd_f32(v), rnd ? rnd : ENG_RND_RN);
+    case PTX_T_BF16:
+        return eng_f32_to_bf16(to_odd_f32(v), rnd ? rnd : ENG_RND_RN);
+    default:
+        return 0;
+    }
+}
+
+static uint64_t cvt_one(uint64_t raw, ptx_type st, ptx_type dt, unsigned flags)
+{
+    int rnd = flags & F_RND, sat = (flags & F_SAT) != 0, ftz = (flags & F_FTZ) != 0;
+    if (!is_float_type(dt)) {
+        if (!is_float_type(st))
+            return int_int(raw, st, dt, sat);
+        return round_int(src_float(raw, st, ftz), rnd, dt);
+    }
+    double v;
+    if (is_float_type(st)) {
+        v = src_float(raw, st, ftz);
+        if (flags & F_INTEGRAL) {
+            switch (rnd) {
+            case ENG_RND_RN: v = nearbyint(v); break;
+            case ENG_RND_RM: v = floor(v); break;
+            case ENG_RND_RP: v = ceil(v); break;
+            default: v = trunc(v); break;
+            }
+        }
+    } else {
+        unsigned sb = ptx_type_bytes(st);
+        if (ptx_type_cls(st) == PTX_TC_S) {
+            uint64_t top = 1ull << (8 * sb - 1);
+            if (sb < 8)
+                raw = ((raw & ((top << 1) - 1)) ^ top) - top;
+            int64_t s = (int64_t)raw;
+            if (dt == PTX_T_F32) {
+                volatile int64_t vs = s;
+                volatile float f = (float)vs;
+                float r = f;
+                return eng_f2u(sat ? (r > 0 ? (r < 1 ? r : 1) : 0) : r);
+            }
+            if (dt == PTX_T_F64) {
+                volatile int64_t vs = s;
+                volatile double d = (double)vs;
+                double r = d;
+                return eng_d2u(sat ? (r > 0 ? (r < 1 ? r : 1) : 0) : r);
+            }
+            v = (double)s;
+        } else {
+            if (sb < 8)
+                raw &= (1ull << (8 * sb)) - 1;
+            if (dt == PTX_T_F32) {
+                volatile uint64_t vu = raw;
+                volatile float f = (float)vu;
+                float r = f;
+                return eng_f2u(sat ? (r < 1 ? r : 1) : r);
+            }
+            if (dt == PTX_T_F64) {
+                volatile uint64_t vu = raw;
+                volatile double d = (double)vu;
+                double r = d;
+                return eng_d2u(sat ? (r < 1 ? r : 1) : r);
+            }
+            v = (double)raw;
+        }
+    }
+    return float_bits(v, dt, rnd, ftz, sat, (flags & F_RELU) != 0);
+}
+
+/* mode: destination type, mode2: source type, c: source register width, b: destination width */
+ENG_H(h_cvt)
+{
+    unsigned flags = (unsigned)in->imm;
+    ptx_type dt = (ptx_type)in->mode, st = (ptx_type)in->mode2;
+    unsigned sw = in->c, dw = in->b;
+    const uint8_t *src = w->regs + in->a;
+    uint8_t r[8 * ENG_LANES];
+    memset(r, 0, sizeof r);
+    int rnd = flags & F_RND;
+    int set_mode = is_float_type(dt) && !(flags & F_INTEGRAL) && rnd > ENG_RND_RN;
+    int old = fegetround();
+    if (set_mode)
+        fesetround(eng_fe_mode(rnd));
+    for (uint32_t mm = m; mm; mm &= mm - 1) {
+        int l = eng_ctz(mm);
+        uint64_t raw = 0;
+        memcpy(&raw, src + (size_t)l * sw, sw);
+        uint64_t v = cvt_one(raw, st, dt, flags);
+        memcpy(r + (size_t)l * dw, &v, dw);
+    }
+    if (set_mode)
+        fesetround(old);
+    eng_store_w(w->regs + in->d, r, m, dw);
+    return ENG_OK;
+}
+
+/* --- fast forms --- */
+
+ENG_EW1(h_cvt_u64_u32, uint64_t, uint32_t, a)
+ENG_EW1(h_cvt_s64_s32, int64_t, int32_t, a)
+ENG_EW1(h_cvt_32_64, uint32_t, uint64_t, (uint32_t)a)
+ENG_EW1(h_cvt_f32_s32, float, int32_t, (float)a)
+ENG_EW1(h_cvt_f32_u32, float, uint32_t, (float)a)
+ENG_EW1(h_cvt_f64_s32, double, int32_t, (double)a)
+ENG_EW1(h_cvt_f64_u32, double, uint32_t, (double)a)
+ENG_EW1(h_cvt_f64_f32, double, float, eng_canon64((double)a))
+ENG_EW1(h_cvt_f32_f64, float, double, eng_canon32((float)a))
+ENG_EW1(h_cvt_s32_f32_rzi, int32_t, float,
+        a != a ? 0 : a >= 2147483648.0f ? INT32_MAX : a <= -2147483648.0f ? INT32_MIN : (int32_t)a)
+ENG_EW1(h_cvt_u32_f32_rzi, uint32_t, float,
+        a != a ? 0 : a >= 4294967296.0f ? UINT32_MAX : a <= 0.0f ? 0 : (uint32_t)a)
+ENG_EW1(h_cvt_s32_f64_rzi, int32_t, double,
+        a != a ? 0 : a >= 2147483648.0 ? INT32_MAX : a <= -2147483649.0 ? INT32_MIN : (int32_t)a)
+
+static eng_fn fast_fn(ptx_type dt, ptx_type st, unsigned flags, unsigned dw, unsigned sw)
+{
+    unsigned rnd = flags & F_RND;
+    if (flags & (F_SAT | F_FTZ | F_RELU))
+        return NULL;
+    int di = eng_int_index(dt), si = eng_int_index(st);
+    if (di >= 0 && si >= 0 && dw == ptx_type_bytes(dt) && sw == ptx_type_bytes(st)) {
+        if ((dt == PTX_T_U64 || dt == PTX_T_S64 || dt == PTX_T_B64) && (st == PTX_T_U32 || st == PTX_T_B32))
+            return h_cvt_u64_u32;
+        if ((dt == PTX_T_U64 || dt == PTX_T_S64 || dt == PTX_T_B64) && st == PTX_T_S32)
+            return h_cvt_s64_s32;
+        if (ptx_type_bytes(dt) == 4 && ptx_type_bytes(st) == 8)
+            return h_cvt_32_64;
+        return NULL;
+    }
+    if (dw != ptx_type_bytes(dt) || sw != ptx_type_bytes(st))
+        return NULL;
+    if (dt == PTX_T_F32 && (rnd == ENG_RND_RN || rnd == 0) && !(flags & F_INTEGRAL)) {
+        if (st == PTX_T_S32)
+            return h_cvt_f32_s32;
+        if (st == PTX_T_U32)
+            return h_cvt_f32_u32;
+        if (st == PTX_T_F64)
+            return h_cvt_f32_f64;
+    }
+    if (dt == PTX_T_F64 && !(flags & F_INTEGRAL)) {
+        if (st == PTX_T_S32)
+            return h_cvt_f64_s32;
+        if (st == PTX_T_U32)
+            return h_cvt_f64_u32;
+        if (st == PTX_T_F32)
+            return h_cvt_f64_f32;
+    }
+    if (rnd == ENG_RND_RZ) {
+        if (dt == PTX_T_S32 && st == PTX_T_F32)
+            return h_cvt_s32_f32_rzi;
+        if (dt == PTX_T_U32 && st == PTX_T_F32)
+            return h_cvt_u32_f32_rzi;
+        if (dt == PTX_T_S32 && st == PTX_T_F64)
+            return h_cvt_s32_f64_rzi;
+    }
+    return NULL;
+}
+
+/* cvt.rn(.relu).f16x2.f32 d, a, b: d = {half(a) in the high half, half(b) in the low half} */
+ENG_H(h_cvt_pack_x2)
+{
+    const float *A = ENG_SLOT(const float, w, in->a), *B = ENG_SLOT(const float, w, in->b);
+    uint32_t r[ENG_LANES];
+    int bf = in->mode & 1, relu = in->mode & 2, rnd = in->mode2;
+    for (int l = 0; l < ENG_LANES; l++) {
+        float a = A[l], b = B[l];
+        if (relu) {
+            a = a < 0 ? 0.0f : a;
+            b = b < 0 ? 0.0f : b;
+        }
+        uint32_t hi = bf ? eng_f32_to_bf16(a, rnd) : eng_f32_to_f16(a, rnd);
+        uint32_t lo = bf ? eng_f32_to_bf16(b, rnd) : eng_f32_to_f16(b, rnd);
+        r[l] = hi << 16 | lo;
+    }
+    eng_store32(w->regs + in->d, r, m);
+    return ENG_OK;
+}
+
+int eng_lower_cvt(eng_lower *L, const ptx_insn *pi)
+{
+    ptx_type dt = eng_type(pi, 0), st = eng_type(pi, 1);
+    if (pi->ntypes != 2)
+        return eng_unsupported(L);
+    if (eng_has(pi, PTX_MOD_SATFINITE) || eng_has(pi, PTX_MOD_PACK))
+        return eng_unsupported(L);
+    if ((dt == PTX_T_F16X2 || dt == PTX_T_BF16X2) && st == PTX_T_F32 && pi->nopnds == 3) {
+        int rnd = eng_rounding(pi);
+        if (rnd == 0 || rnd == ENG_RND_RNA || eng_reg_width(L, eng_op(L, 0)) != 4 ||
+            !eng_width_ok(L, eng_op(L, 1), st) || !eng_width_ok(L, eng_op(L, 2), st))
+            return eng_unsupported(L);
+        if (eng_lower_dab(L, h_cvt_pack_x2, st))
+            return -1;
+        eng_last(L)->mode = (uint16_t)((dt == PTX_T_BF16X2 ? 1 : 0) | (eng_has(pi, PTX_MOD_RELU) ? 2 : 0));
+        eng_last(L)->mode2 = (uint16_t)rnd;
+        return 0;
+    }
+    if (pi->nopnds != 2)
+        return eng_unsupported(L);
+    unsigned db = ptx_type_bytes(dt), sb = ptx_type_bytes(st);
+    if (db == 0 || db > 8 || sb == 0 || sb > 8 || dt == PTX_T_PRED || st == PTX_T_PRED)
+        return eng_unsupported(L);
+    if (dt == PTX_T_F16X2 || dt == PTX_T_BF16X2 || st == PTX_T_F16X2 || st == PTX_T_BF16X2 ||
+        dt == PTX_T_E4M3 || dt == PTX_T_E5M2 || st == PTX_T_E4M3 || st == PTX_T_E5M2 ||
+        dt == PTX_T_E4M3X2 || dt == PTX_T_E5M2X2 || st == PTX_T_E4M3X2 || st == PTX_T_E5M2X2)
+        return eng_unsupported(L);
+    const ptx_operand *d = eng_op(L, 0), *a = eng_op(L, 1);
+    unsigned dw = eng_reg_width(L, d), sw = eng_reg_width(L, a);
+    if (d->kind != PTX_OPND_REG || dw < 2 || dw < (db < 2 ? 2 : db))
+        return eng_unsupported(L);
+    if (a->kind == PTX_OPND_REG) {
+        if (sw < 2 || sw < (sb < 2 ? 2 : sb))
+            return eng_unsupported(L);
+    } else {
+        sw = sb < 2 ? 2 : sb;
+    }
+    unsigned flags = 0;
+    int rnd = eng_rounding(pi);
+    if (rnd == ENG_RND_RNA && dt != PTX_T_TF32)
+        return eng_unsupported(L);
+    for (unsigned i = 0; i < pi->nmods; i++)
+        if (pi->mods[i] == PTX_MOD_RNI || pi->mods[i] == PTX_MOD_RZI || pi->mods[i] == PTX_MOD_RMI ||
+            pi->mods[i] == PTX_MOD_RPI)
+            flags |= F_INTEGRAL;
+    if (rnd == ENG_RND_RNA)
+        rnd = ENG_RND_RN;
+    flags |= (unsigned)rnd;
+    if (eng_has(pi, PTX_MOD_SAT))
+        flags |= F_SAT;
+    if (eng_has(pi, PTX_MOD_FTZ))
+        flags |= F_FTZ;
+    if (eng_has(pi, PTX_MOD_RELU))
+        flags |= F_RELU;
+    /* float -> integer without a rounding modifier: PTX requires one; round toward zero */
+    ptx_type as = a->kind == PTX_OPND_REG ? st : st;
+    uint32_t ds = eng_dst(L, d);
+    uint32_t as_slot = eng_src(L, a, sw == 8 ? (is_float_type(st) && sb == 8 ? PTX_T_F64 : PTX_T_B64)
+                                     : sw == 4 ? (st == PTX_T_F32 ? PTX_T_F32 : PTX_T_B32)
+                                               : PTX_T_B16);
+    (void)as;
+    eng_fn fast = fast_fn(dt, st, flags, dw, sw);
+    eng_insn *e = eng_emit(L, fast ? fast : h_cvt);
+    e->d = ds;
+    e->a = as_slot;
+    e->mode = (uint16_t)dt;
+    e->mode2 = (uint16_t)st;
+    e->c = sw;
+    e->b = dw;
+    e->imm = (int64_t)flags;
+    return 0;
+}

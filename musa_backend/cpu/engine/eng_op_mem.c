@@ -1,0 +1,540 @@
+/*
+ * eng_op_mem.c - loads, stores and address-space operations: ld ldu st cvta isspacep
+ * prefetch(u) discard applypriority createpolicy.
+ *
+ * Owns: the data movement of memory instructions (sizes 1-8 bytes, .v2/.v4 vectors, sign or
+ * zero extension into wider registers, truncation from wider registers, .volatile/.relaxed/
+ * .acquire/.release as single-copy atomic host accesses) and the fast paths for the forms
+ * that dominate real kernels (32/64-bit global loads and stores, 32-bit shared loads and
+ * stores).  Address checking lives in eng_mem.c.
+ */
+#include "eng_mem.h"
+#include "eng_ops.h"
+
+/* mode2 layout: bits 0-4 element bytes, 5-7 element count, 8-11 register width */
+#define M2_ESIZE(m2) ((m2) & 31u)
+#define M2_N(m2) (((m2) >> 5) & 7u)
+#define M2_RW(m2) (((m2) >> 8) & 15u)
+
+static inline uint64_t load_n(const uint8_t *p, unsigned n, unsigned mode)
+{
+    if (mode & (ENG_M_ORDERED | ENG_M_ACQREL)) {
+        int order = (mode & ENG_M_ACQREL) ? __ATOMIC_ACQUIRE : __ATOMIC_RELAXED;
+        switch (n) {
+        case 1: return __atomic_load_n((const uint8_t *)p, order);
+        case 2: return __atomic_load_n((const uint16_t *)(const void *)p, order);
+        case 4: return __atomic_load_n((const uint32_t *)(const void *)p, order);
+        default: return __atomic_load_n((const uint64_t *)(const void *)p, order);
+        }
+    }
+    uint64_t v = 0;
+    memcpy(&v, p, n); /* little-endian host */
+    return v;
+}
+
+static inline void store_n(uint8_t *p, uint64_t v, unsigned n, unsigned mode)
+{
+    if (mode & (ENG_M_ORDERED | ENG_M_ACQREL)) {
+        int order = (mode & ENG_M_ACQREL) ? __ATOMIC_RELEASE : __ATOMIC_RELAXED;
+        switch (n) {
+        case 1: __atomic_store_n(p, (uint8_t)v, order); return;
+        case 2: __atomic_store_n((uint16_t *)(void *)p, (uint16_t)v, order); return;
+        case 4: __atomic_store_n((uint32_t *)(void *)p, (uint32_t)v, order); return;
+        default: __atomic_store_n((uint64_t *)(void *)p, v, order); return;
+        }
+    }
+    memcpy(p, &v, n);
+}
+
+static inline uint64_t extend(uint64_t v, unsigned n, int sgn)
+{
+    if (n >= 8)
+        return v;
+    uint64_t top = 1ull << (8 * n - 1);
+    v &= (top << 1) - 1;
+    return sgn ? (v ^ top) - top : v;
+}
+
+ENG_H(h_ld)
+{
+    unsigned es = M2_ESIZE(in->mode2), n = M2_N(in->mode2), rw = M2_RW(in->mode2);
+    uint8_t *p[ENG_LANES];
+    if (eng_resolve(w, in, m, es * n, 0, p) != ENG_OK)
+        return ENG_FAULT;
+    int sgn = (in->mode & ENG_M_SIGN) != 0;
+    for (unsigned i = 0; i < n; i++) {
+        uint32_t slot = n == 1 ? in->d : w->blk->mod->vslots[in->c].s[i];
+        uint8_t r[8 * ENG_LANES];
+        for (uint32_t mm = m; mm; mm &= mm - 1) {
+            int l = eng_ctz(mm);
+            uint64_t v = extend(load_n(p[l] + i * es, es, in->mode), es, sgn);
+            memcpy(r + (size_t)l * rw, &v, rw);
+        }
+        eng_store_w(w->regs + slot, r, m, rw);
+    }
+    return ENG_OK;
+}
+
+ENG_H(h_st)
+{
+    unsigned es = M2_ESIZE(in->mode2), n = M2_N(in->mode2), rw = M2_RW(in->mode2);
+    uint8_t *p[ENG_LANES];
+    if (eng_resolve(w, in, m, es * n, 1, p) != ENG_OK)
+        return ENG_FAULT;
+    for (unsigned i = 0; i < n; i++) {
+        uint32_t slot = n == 1 ? in->d : w->blk->mod->vslots[in->c].s[i];
+        const uint8_t *src = w->regs + slot;
+        for (uint32_t mm = m; mm; mm &= mm - 1) {
+            int l = eng_ctz(mm);
+            uint64_t v = 0;
+            memcpy(&v, src + (size_t)l * rw, rw < 8 ? rw : 8);
+            store_n(p[l] + i * es, v, es, in->mode);
+        }
+    }
+    return ENG_OK;
+}
+
+/* --- fast paths --- */
+
+/* Are all 32 lanes inside the cached allocation and aligned? */
+#define ALL_IN_RANGE(A, off, rc, size, ok)                                       \
+    do {                                                                         \
+        uint64_t lo_ = (rc)->lo, span_ = (rc)->hi - (rc)->lo;                    \
+        ok = span_ >= (size);                                                    \
+        span_ -= (size);                                                         \
+        uint64_t bad_ = 0;                                                       \
+        for (int l = 0; l < ENG_LANES; l++) {                                    \
+            uint64_t a_ = (A)[l] + (off);                                        \
+            bad_ |= (uint64_t)((a_ - lo_) > span_) | (a_ & ((size) - 1));        \
+        }                                                                        \
+        ok = ok && !bad_;                                                        \
+    } while (0)
+
+#define DEF_LDG(bits, T)                                                                  \
+    ENG_H(h_ldg_##bits)                                                                   \
+    {                                                                                     \
+        const uint64_t *A = ENG_SLOT(const uint64_t, w, in->a);                           \
+        uint64_t off = (uint64_t)in->imm;                                                 \
+        T r[ENG_LANES];                                                                   \
+        int ok = 0;                                                                       \
+        if (m == ENG_FULL)                                                                \
+            ALL_IN_RANGE(A, off, &w->ranges[in->x], sizeof(T), ok);                       \
+        if (ok) {                                                                         \
+            for (int l = 0; l < ENG_LANES; l++)                                           \
+                memcpy(&r[l], (const void *)(uintptr_t)(A[l] + off), sizeof(T));         \
+        } else {                                                                          \
+            uint8_t *p[ENG_LANES];                                                        \
+            if (eng_resolve(w, in, m, sizeof(T), 0, p) != ENG_OK)                         \
+                return ENG_FAULT;                                                         \
+            for (uint32_t mm = m; mm; mm &= mm - 1)                                       \
+                memcpy(&r[eng_ctz(mm)], p[eng_ctz(mm)], sizeof(T));                      \
+        }                                                                                 \
+        eng_store_w(w->regs + in->d, r, m, sizeof(T));                                    \
+        return ENG_OK;                                                                    \
+    }                                                                                     \
+    ENG_H(h_stg_##bits)                                                                   \
+    {                                                                                     \
+        const uint64_t *A = ENG_SLOT(const uint64_t, w, in->a);                           \
+        const T *S = ENG_SLOT(const T, w, in->d);                                         \
+        uint64_t off = (uint64_t)in->imm;                                                 \
+        int ok = 0;                                                                       \
+        if (m == ENG_FULL)                                                                \
+            ALL_IN_RANGE(A, off, &w->ranges[in->x], sizeof(T), ok);                       \
+        if (ok) {                                                                         \
+            for (int l = 0; l < ENG_LANES; l++)                                           \
+                memcpy((void *)(uintptr_t)(A[l] + off), &S[l], sizeof(T));                \
+            return ENG_OK;                                                                \
+        }                                                                                 \
+        uint8_t *p[ENG_LANES];                                                            \
+        if (eng_resolve(w, in, m, sizeof(T), 1, p) != ENG_OK)                             \
+            return ENG_FAULT;                                                             \
+        for (uint32_t mm = m; mm; mm &= mm - 1)                                           \
+            memcpy(p[eng_ctz(mm)], &S[eng_ctz(mm)], sizeof(T));                           \
+        return ENG_OK;                                                                    \
+    }
+DEF_LDG(32, uint32_t)
+DEF_LDG(64, uint64_t)
+
+/* shared memory through a 32-bit offset register */
+#define DEF_LDS(bits, T)                                                                  \
+    ENG_H(h_lds_##bits)                                                                   \
+    {                                                                                     \
+        const uint32_t *A = ENG_SLOT(const uint32_t, w, in->a);                           \
+        uint32_t off = (uint32_t)in->imm, size = w->blk->smem_size;                       \
+        const uint8_t *base = w->blk->smem;                                               \
+        T r[ENG_LANES];                                                                   \
+        uint32_t bad = 0;                                                                 \
+        for (int l = 0; l < ENG_LANES; l++) {                                             \
+            uint32_t a = A[l] + off;                                                      \
+            bad |= (uint32_t)(((m >> l) & 1) & ((uint64_t)a + sizeof(T) > size ||         \
+                                                (a & (sizeof(T) - 1)) != 0));            \
+        }                                                                                 \
+        if (bad) { /* some lane is out of range or misaligned: report it */               \
+            uint8_t *p[ENG_LANES];                                                        \
+            if (eng_resolve(w, in, m, sizeof(T), 0, p) != ENG_OK)                         \
+                return ENG_FAULT;                                                         \
+        }                                                                                 \
+        for (int l = 0; l < ENG_LANES; l++) {                                             \
+            uint32_t a = A[l] + off;                                                      \
+            if ((uint64_t)a + sizeof(T) > size)                                           \
+                a = 0; /* inactive lane with a wild address: read something harmless */  \
+            memcpy(&r[l], base + a, sizeof(T));                                           \
+        }                                                                                 \
+        eng_store_w(w->regs + in->d, r, m, sizeof(T));                                    \
+        return ENG_OK;                                                                    \
+    }                                                                                     \
+    ENG_H(h_sts_##bits)                                                                   \
+    {                                                                                     \
+        const uint32_t *A = ENG_SLOT(const uint32_t, w, in->a);                           \
+        const T *S = ENG_SLOT(const T, w, in->d);                                         \
+        uint32_t off = (uint32_t)in->imm, size = w->blk->smem_size;                       \
+        uint8_t *base = w->blk->smem;                                                     \
+        for (uint32_t mm = m; mm; mm &= mm - 1) {                                         \
+            int l = eng_ctz(mm);                                                          \
+            uint32_t a = A[l] + off;                                                      \
+            if ((uint64_t)a + sizeof(T) > size || (a & (sizeof(T) - 1)))                  \
+                return eng_mem_fault(w, in, l, a, sizeof(T), 1, "shared");                \
+            memcpy(base + a, &S[l], sizeof(T));                                           \
+        }                                                                                 \
+        return ENG_OK;                                                                    \
+    }
+DEF_LDS(32, uint32_t)
+DEF_LDS(64, uint64_t)
+
+/* --- address-space conversions --- */
+
+/* mode: 0 identity, 1 shared->generic, 2 generic->shared, 3 local->generic, 4 generic->local;
+ * mode2: source register width, c: destination width */
+ENG_H(h_cvta)
+{
+    uint64_t r[ENG_LANES];
+    const uint8_t *src = w->regs + in->a;
+    for (int l = 0; l < ENG_LANES; l++) {
+        uint64_t a;
+        if (in->mode2 == 8)
+            memcpy(&a, src + 8 * l, 8);
+        else {
+            uint32_t t;
+            memcpy(&t, src + 4 * l, 4);
+            a = t;
+        }
+        switch (in->mode) {
+        case 1: a += (uint64_t)(uintptr_t)w->blk->smem; break;
+        case 2: a -= (uint64_t)(uintptr_t)w->blk->smem; break;
+        case 3: a += (uint64_t)(uintptr_t)(w->local + (size_t)l * w->local_stride); break;
+        case 4: a -= (uint64_t)(uintptr_t)(w->local + (size_t)l * w->local_stride); break;
+        default: break;
+        }
+        r[l] = a;
+    }
+    if (in->c == 8) {
+        eng_store64(w->regs + in->d, r, m);
+    } else {
+        uint32_t t[ENG_LANES];
+        for (int l = 0; l < ENG_LANES; l++)
+            t[l] = (uint32_t)r[l];
+        eng_store32(w->regs + in->d, t, m);
+    }
+    return ENG_OK;
+}
+
+/* isspacep: mode = eng_space of the question */
+ENG_H(h_isspacep)
+{
+    const uint8_t *src = w->regs + in->a;
+    uint32_t p = 0;
+    eng_block *b = w->blk;
+    for (uint32_t mm = m; mm; mm &= mm - 1) {
+        int l = eng_ctz(mm);
+        uint64_t a;
+        if (in->mode2 == 8)
+            memcpy(&a, src + 8 * l, 8);
+        else {
+            uint32_t t;
+            memcpy(&t, src + 4 * l, 4);
+            a = t;
+        }
+        uint64_t s = (uint64_t)(uintptr_t)b->smem;
+        uint64_t lo = w->local ? (uint64_t)(uintptr_t)(w->local + (size_t)l * w->local_stride) : 0;
+        int is_shared = a - s < b->smem_size;
+        int is_local = w->local && a - lo < w->local_stride;
+        int yes;
+        switch (in->mode) {
+        case ENG_SP_SHARED: yes = is_shared; break;
+        case ENG_SP_LOCAL: yes = is_local; break;
+        case ENG_SP_KPARAM: yes = a - (uint64_t)(uintptr_t)b->job->params < b->k->params_bytes; break;
+        default: {
+            eng_range r;
+            yes = !is_shared && !is_local && eng_find_global(w, a, 1, &r);
+            break;
+        }
+        }
+        p |= (uint32_t)yes << l;
+    }
+    eng_set_pred(w, in->d, p, m);
+    return ENG_OK;
+}
+
+ENG_H(h_nop)
+{
+    (void)w;
+    (void)in;
+    (void)m;
+    return ENG_OK;
+}
+
+ENG_H(h_policy)
+{
+    uint64_t r[ENG_LANES];
+    memset(r, 0, sizeof r);
+    eng_store64(w->regs + in->d, r, m);
+    return ENG_OK;
+}
+
+/* --- lowering --- */
+
+int eng_space_of(const ptx_insn *pi)
+{
+    if (eng_has(pi, PTX_MOD_GLOBAL))
+        return ENG_SP_GLOBAL;
+    if (eng_has(pi, PTX_MOD_SHARED) || eng_has(pi, PTX_MOD_SHARED_CTA) || eng_has(pi, PTX_MOD_SHARED_CLUSTER))
+        return ENG_SP_SHARED;
+    if (eng_has(pi, PTX_MOD_LOCAL))
+        return ENG_SP_LOCAL;
+    if (eng_has(pi, PTX_MOD_PARAM) || eng_has(pi, PTX_MOD_PARAM_ENTRY) || eng_has(pi, PTX_MOD_PARAM_FUNC))
+        return ENG_SP_KPARAM; /* refined from the symbol below */
+    if (eng_has(pi, PTX_MOD_CONST))
+        return ENG_SP_CONST;
+    return ENG_SP_GENERIC;
+}
+
+/* Fill the address part of a memory instruction (a, imm, mode space bits); -1 unsupported. */
+int eng_lower_address(eng_lower *L, const ptx_operand *ad, int space, uint16_t *mode, uint32_t *a, int64_t *imm)
+{
+    if (ad->kind != PTX_OPND_ADDR)
+        return -1;
+    const ptx_module *pm = eng_l_ptx(L);
+    *imm = ad->imm;
+    if (ad->base_kind == PTX_OPND_REG) {
+        ptx_operand reg;
+        memset(&reg, 0, sizeof reg);
+        reg.kind = PTX_OPND_REG;
+        reg.index = ad->index;
+        unsigned rw = eng_reg_width(L, &reg);
+        if (rw != 4 && rw != 8)
+            return -1;
+        /* .param addresses in registers: offsets in the kernel's parameter buffer, or in the
+         * frame's local memory for a called function's parameters */
+        if (space == ENG_SP_KPARAM && !eng_l_is_entry(L))
+            space = ENG_SP_LOCAL;
+        *a = eng_src(L, &reg, rw == 4 ? PTX_T_U32 : PTX_T_U64);
+        if (rw == 4)
+            *mode |= ENG_M_BASE32;
+        *mode |= (uint16_t)space;
+        return 0;
+    }
+    *a = ENG_F_ZERO;
+    if (ad->base_kind == PTX_OPND_NONE) {
+        if (space == ENG_SP_KPARAM)
+            return -1;
+        *mode |= (uint16_t)space;
+        return 0;
+    }
+    const ptx_var *v = &pm->vars[ad->index];
+    uint64_t base = eng_l_mod(L)->var_addr[ad->index];
+    switch (v->space) {
+    case PTX_SPACE_GLOBAL:
+    case PTX_SPACE_CONST:
+        if (space != ENG_SP_GENERIC && space != ENG_SP_GLOBAL && space != ENG_SP_CONST)
+            return -1;
+        *imm += (int64_t)base;
+        *mode |= (uint16_t)(space == ENG_SP_GENERIC ? ENG_SP_GLOBAL : space);
+        return 0;
+    case PTX_SPACE_SHARED:
+        if (space != ENG_SP_GENERIC && space != ENG_SP_SHARED)
+            return -1;
+        *imm += (int64_t)base;
+        *mode |= ENG_SP_SHARED;
+        return 0;
+    case PTX_SPACE_LOCAL:
+        if (space != ENG_SP_GENERIC && space != ENG_SP_LOCAL)
+            return -1;
+        *imm += (int64_t)base;
+        *mode |= ENG_SP_LOCAL | (eng_l_is_entry(L) ? 0 : ENG_M_FRAME);
+        return 0;
+    case PTX_SPACE_PARAM: {
+        const ptx_func *pf = eng_l_func(L);
+        int kernel_param = eng_l_is_entry(L) && !(v->flags & PTX_VAR_F_CALLARG) &&
+                           v->owner == (uint32_t)(pf - pm->funcs);
+        if (space != ENG_SP_KPARAM && space != ENG_SP_GENERIC)
+            return -1;
+        *imm += (int64_t)base;
+        if (kernel_param)
+            *mode |= ENG_SP_KPARAM;
+        else
+            *mode |= ENG_SP_LOCAL | (eng_l_is_entry(L) ? 0 : ENG_M_FRAME);
+        return 0;
+    }
+    default:
+        return -1;
+    }
+}
+
+static int lower_ldst(eng_lower *L, const ptx_insn *pi, int store)
+{
+    ptx_type t = eng_type(pi, 0);
+    unsigned es = ptx_type_bytes(t);
+    if (pi->ntypes != 1 || es == 0 || es > 8 || t == PTX_T_PRED)
+        return eng_unsupported(L);
+    if (eng_has(pi, PTX_MOD_ASYNC) || eng_has(pi, PTX_MOD_V8) || eng_has(pi, PTX_MOD_UNKNOWN))
+        return eng_unsupported(L);
+    unsigned n = eng_has(pi, PTX_MOD_V4) ? 4 : eng_has(pi, PTX_MOD_V2) ? 2 : 1;
+    int space = eng_space_of(pi);
+    uint16_t mode = 0;
+    if (eng_has(pi, PTX_MOD_VOLATILE) || eng_has(pi, PTX_MOD_RELAXED) || eng_has(pi, PTX_MOD_MMIO))
+        mode |= ENG_M_ORDERED;
+    if (eng_has(pi, PTX_MOD_ACQUIRE) || eng_has(pi, PTX_MOD_RELEASE) || eng_has(pi, PTX_MOD_SC))
+        mode |= ENG_M_ACQREL;
+    if (ptx_type_cls(t) == PTX_TC_S)
+        mode |= ENG_M_SIGN;
+    const ptx_operand *data = eng_op(L, store ? 1 : 0), *ad = eng_op(L, store ? 0 : 1);
+    /* element slots and the register width they share */
+    uint32_t slots[4];
+    unsigned rw = 0;
+    ptx_type st = es == 1 ? PTX_T_B8 : es == 2 ? PTX_T_B16 : es == 4 ? PTX_T_B32 : PTX_T_B64;
+    if (ptx_type_cls(t) == PTX_TC_F)
+        st = t;
+    for (unsigned i = 0; i < n; i++) {
+        const ptx_operand *el = n == 1 ? data : eng_elem(L, data, i);
+        if (n > 1 && (data->kind != PTX_OPND_VEC || data->comp != n))
+            return eng_unsupported(L);
+        unsigned ew = eng_reg_width(L, el);
+        if (el->kind == PTX_OPND_REG) {
+            if (ew == 1 || ew < (es < 2 ? 2 : es))
+                return eng_unsupported(L);
+        } else {
+            ew = es < 2 ? 2 : es;
+            if (!store && el->kind != PTX_OPND_SINK)
+                return eng_unsupported(L);
+        }
+        if (rw && ew != rw)
+            return eng_unsupported(L);
+        rw = ew;
+        slots[i] = store ? eng_src(L, el, st) : eng_dst(L, el);
+    }
+    uint32_t a;
+    int64_t imm;
+    if (eng_lower_address(L, ad, space, &mode, &a, &imm))
+        return eng_unsupported(L);
+    unsigned sp = mode & ENG_M_SPACE;
+    eng_fn fn = store ? h_st : h_ld;
+    int plain = n == 1 && !(mode & (ENG_M_ORDERED | ENG_M_ACQREL | ENG_M_FRAME));
+    if (plain && rw == es && (es == 4 || es == 8)) {
+        if ((sp == ENG_SP_GLOBAL || sp == ENG_SP_CONST) && !(mode & ENG_M_BASE32))
+            fn = store ? (es == 4 ? h_stg_32 : h_stg_64) : (es == 4 ? h_ldg_32 : h_ldg_64);
+        else if (sp == ENG_SP_SHARED && (mode & ENG_M_BASE32))
+            fn = store ? (es == 4 ? h_sts_32 : h_sts_64) : (es == 4 ? h_lds_32 : h_lds_64);
+    }
+    eng_insn *e = eng_emit(L, fn);
+    e->a = a;
+    e->imm = imm;
+    e->mode = mode;
+    e->mode2 = (uint16_t)(es | (n << 5) | (rw << 8));
+    e->x = eng_range_index(L);
+    if (n == 1)
+        e->d = slots[0];
+    else
+        e->c = eng_vslots_add(L, slots, n);
+    return 0;
+}
+
+static int lower_cvta(eng_lower *L, const ptx_insn *pi)
+{
+    int to = eng_has(pi, PTX_MOD_TO);
+    int space = eng_space_of(pi);
+    const ptx_operand *d = eng_op(L, 0), *s = eng_op(L, 1);
+    unsigned dw = eng_reg_width(L, d), sw = eng_reg_width(L, s);
+    ptx_type t = eng_type(pi, 0);
+    if (t != PTX_T_U32 && t != PTX_T_U64 && t != PTX_T_B32 && t != PTX_T_B64)
+        return eng_unsupported(L);
+    if (dw != 4 && dw != 8)
+        return eng_unsupported(L);
+    if (s->kind != PTX_OPND_REG)
+        sw = ptx_type_bytes(t);
+    if (sw != 4 && sw != 8)
+        return eng_unsupported(L);
+    uint16_t mode;
+    switch (space) {
+    case ENG_SP_GLOBAL:
+    case ENG_SP_CONST:
+        mode = 0;
+        break;
+    case ENG_SP_SHARED:
+        mode = to ? 2 : 1;
+        break;
+    case ENG_SP_LOCAL:
+        mode = to ? 4 : 3;
+        break;
+    default:
+        return eng_unsupported(L);
+    }
+    uint32_t dst = eng_dst(L, d);
+    uint32_t src = eng_src(L, s, sw == 8 ? PTX_T_U64 : PTX_T_U32);
+    eng_insn *e = eng_emit(L, h_cvta);
+    e->d = dst;
+    e->a = src;
+    e->mode = mode;
+    e->mode2 = (uint16_t)sw;
+    e->c = dw;
+    return 0;
+}
+
+static int lower_isspacep(eng_lower *L, const ptx_insn *pi)
+{
+    int space = eng_space_of(pi);
+    const ptx_operand *d = eng_op(L, 0), *s = eng_op(L, 1);
+    unsigned sw = eng_reg_width(L, s);
+    if (eng_reg_width(L, d) != 1 || (s->kind == PTX_OPND_REG && sw != 4 && sw != 8))
+        return eng_unsupported(L);
+    if (s->kind != PTX_OPND_REG)
+        sw = 8;
+    uint32_t dst = eng_dst(L, d);
+    uint32_t src = eng_src(L, s, sw == 8 ? PTX_T_U64 : PTX_T_U32);
+    eng_insn *e = eng_emit(L, h_isspacep);
+    e->d = dst;
+    e->a = src;
+    e->mode = (uint16_t)(space == ENG_SP_GENERIC ? ENG_SP_GLOBAL : space);
+    e->mode2 = (uint16_t)sw;
+    return 0;
+}
+
+int eng_lower_mem(eng_lower *L, const ptx_insn *pi)
+{
+    switch (pi->op) {
+    case PTX_OP_LD:
+    case PTX_OP_LDU:
+        return lower_ldst(L, pi, 0);
+    case PTX_OP_ST:
+        return lower_ldst(L, pi, 1);
+    case PTX_OP_CVTA:
+        return lower_cvta(L, pi);
+    case PTX_OP_ISSPACEP:
+        return lower_isspacep(L, pi);
+    case PTX_OP_PREFETCH:
+    case PTX_OP_PREFETCHU:
+    case PTX_OP_DISCARD:
+    case PTX_OP_APPLYPRIORITY:
+        eng_emit(L, h_nop);
+        return 0;
+    case PTX_OP_CREATEPOLICY: {
+        if (eng_reg_width(L, eng_op(L, 0)) != 8)
+            return eng_unsupported(L);
+        uint32_t d = eng_dst(L, eng_op(L, 0));
+        eng_insn *e = eng_emit(L, h_policy);
+        e->d = d;
+        return 0;
+    }
+    default:
+        return eng_unsupported(L);
+    }
+}

@@ -1,0 +1,407 @@
+/*
+ * eng_op_warp.c - warp collectives: shfl(.sync), vote(.sync), activemask, match.sync,
+ * redux.sync, elect.sync, bar.warp.sync.
+ *
+ * Owns: the exact results of each collective (shfl's source-lane rule with clamp and segment
+ * mask, the p output telling whether the source lane was in range, vote over the lanes of the
+ * member mask, match groups, redux arithmetic) and the convergence rule for the .sync forms:
+ * when lanes of the member mask are still on another path of the warp, the executing lanes wait
+ * at the instruction until those arrive (or nothing else in the warp can run), as a GPU with
+ * independent thread scheduling would make them.
+ */
+#include "eng_ops.h"
+
+/* The member mask of the executing lanes (the union, if it differs per lane). */
+static uint32_t member_mask(eng_warp *w, uint32_t slot, uint32_t m)
+{
+    const uint32_t *M = ENG_SLOT(const uint32_t, w, slot);
+    uint32_t r = 0;
+    for (uint32_t mm = m; mm; mm &= mm - 1)
+        r |= M[eng_ctz(mm)];
+    return r;
+}
+
+/* Must the running group wait for lanes of `member` that are elsewhere in the warp? */
+static int must_wait(eng_warp *w, const eng_insn *in, uint32_t member)
+{
+    uint32_t pc = eng_pc_of(w, in);
+    if (w->sync_force_pc == pc) {
+        w->sync_force_pc = ENG_NONE;
+        return 0;
+    }
+    eng_frame *f = eng_top(w);
+    uint32_t missing = member & ~w->active & ~w->exited & (f->parked | f->syncwait);
+    if (!missing)
+        return 0;
+    for (uint32_t mm = w->active; mm; mm &= mm - 1)
+        f->lane_pc[eng_ctz(mm)] = pc;
+    f->syncwait |= w->active;
+    w->active = 0;
+    w->resched_pc = 0;
+    w->pc = pc;
+    return 1;
+}
+
+/* shfl: mode 0 up, 1 down, 2 bfly, 3 idx; mode2 bit 0: has member mask (in->imm slot),
+ * bit 1: writes p (in->x) */
+ENG_H(h_shfl)
+{
+    if ((in->mode2 & 1) && must_wait(w, in, member_mask(w, (uint32_t)in->imm, m)))
+        return ENG_OK;
+    const uint32_t *A = ENG_SLOT(const uint32_t, w, in->a), *B = ENG_SLOT(const uint32_t, w, in->b);
+    const uint32_t *C = ENG_SLOT(const uint32_t, w, in->c);
+    uint32_t r[ENG_LANES];
+    uint8_t ok[ENG_LANES];
+    int mode = in->mode;
+    for (int l = 0; l < ENG_LANES; l++) {
+        uint32_t bval = B[l] & 31, cval = C[l] & 31, seg = (C[l] >> 8) & 31;
+        int32_t maxl = (int32_t)(((uint32_t)l & seg) | (cval & ~seg)), minl = (int32_t)((uint32_t)l & seg);
+        int32_t j;
+        int p;
+        switch (mode) {
+        case 0:
+            j = l - (int32_t)bval;
+            p = j >= maxl;
+            break;
+        case 1:
+            j = l + (int32_t)bval;
+            p = j <= maxl;
+            break;
+        case 2:
+            j = l ^ (int32_t)bval;
+            p = j <= maxl;
+            break;
+        default:
+            j = minl | (int32_t)(bval & ~seg);
+            p = j <= maxl;
+            break;
+        }
+        if (!p)
+            j = l;
+        r[l] = A[j & 31];
+        ok[l] = (uint8_t)p;
+    }
+    eng_store32(w->regs + in->d, r, m);
+    if (in->mode2 & 2)
+        eng_set_pred(w, in->x, eng_pack(ok), m);
+    return ENG_OK;
+}
+
+/* vote: mode 0 all, 1 any, 2 uni, 3 ballot; mode2 bit 0 member mask (in->b), bit 1 negate a */
+ENG_H(h_vote)
+{
+    uint32_t member = m;
+    if (in->mode2 & 1) {
+        uint32_t mm = member_mask(w, in->b, m);
+        if (must_wait(w, in, mm))
+            return ENG_OK;
+        member = mm & m;
+        if (!member)
+            member = m;
+    }
+    uint32_t p = (eng_pred(w, in->a) ^ ((in->mode2 & 2) ? ENG_FULL : 0)) & member;
+    switch (in->mode) {
+    case 0:
+        eng_set_pred(w, in->d, p == member ? ENG_FULL : 0, m);
+        break;
+    case 1:
+        eng_set_pred(w, in->d, p ? ENG_FULL : 0, m);
+        break;
+    case 2:
+        eng_set_pred(w, in->d, (p == member || p == 0) ? ENG_FULL : 0, m);
+        break;
+    default: {
+        uint32_t r[ENG_LANES];
+        for (int l = 0; l < ENG_LANES; l++)
+            r[l] = p;
+        eng_store32(w->regs + in->d, r, m);
+        break;
+    }
+    }
+    return ENG_OK;
+}
+
+ENG_H(h_activemask)
+{
+    uint32_t r[ENG_LANES];
+    (void)in;
+    for (int l = 0; l < ENG_LANES; l++)
+        r[l] = w->active;
+    eng_store32(w->regs + in->d, r, m);
+    return ENG_OK;
+}
+
+/* bar.warp.sync: converge the member lanes, nothing else */
+ENG_H(h_warpsync)
+{
+    must_wait(w, in, member_mask(w, in->a, m));
+    return ENG_OK;
+}
+
+/* match: mode 0 any, 1 all; mode2 bit 0: 64-bit values, bit 1: writes p (in->x); b = mask */
+ENG_H(h_match)
+{
+    uint32_t member = member_mask(w, in->b, m);
+    if (must_wait(w, in, member))
+        return ENG_OK;
+    member &= m;
+    int wide = in->mode2 & 1;
+    uint64_t v[ENG_LANES];
+    for (int l = 0; l < ENG_LANES; l++)
+        v[l] = wide ? ENG_SLOT(uint64_t, w, in->a)[l] : ENG_SLOT(uint32_t, w, in->a)[l];
+    uint32_t r[ENG_LANES];
+    uint32_t pmask = 0;
+    int all_equal = 1;
+    uint64_t first = v[eng_ctz(member ? member : m)];
+    for (uint32_t mm = member; mm; mm &= mm - 1)
+        if (v[eng_ctz(mm)] != first)
+            all_equal = 0;
+    for (int l = 0; l < ENG_LANES; l++) {
+        if (in->mode == 0) {
+            uint32_t same = 0;
+            for (uint32_t mm = member; mm; mm &= mm - 1)
+                if (v[eng_ctz(mm)] == v[l])
+                    same |= 1u << eng_ctz(mm);
+            r[l] = same;
+        } else {
+            r[l] = all_equal ? member : 0;
+        }
+    }
+    if (all_equal)
+        pmask = ENG_FULL;
+    eng_store32(w->regs + in->d, r, m);
+    if (in->mode2 & 2)
+        eng_set_pred(w, in->x, pmask, m);
+    return ENG_OK;
+}
+
+/* redux: mode 0 add, 1 min, 2 max, 3 and, 4 or, 5 xor; mode2 bit 0 signed; b = mask */
+ENG_H(h_redux)
+{
+    uint32_t member = member_mask(w, in->b, m);
+    if (must_wait(w, in, member))
+        return ENG_OK;
+    member &= m;
+    const uint32_t *A = ENG_SLOT(const uint32_t, w, in->a);
+    int sgn = in->mode2 & 1;
+    uint32_t acc = 0;
+    int first = 1;
+    for (uint32_t mm = member; mm; mm &= mm - 1) {
+        uint32_t x = A[eng_ctz(mm)];
+        if (first) {
+            acc = x;
+            first = 0;
+            continue;
+        }
+        switch (in->mode) {
+        case 0: acc += x; break;
+        case 1: acc = sgn ? ((int32_t)x < (int32_t)acc ? x : acc) : (x < acc ? x : acc); break;
+        case 2: acc = sgn ? ((int32_t)x > (int32_t)acc ? x : acc) : (x > acc ? x : acc); break;
+        case 3: acc &= x; break;
+        case 4: acc |= x; break;
+        default: acc ^= x; break;
+        }
+    }
+    uint32_t r[ENG_LANES];
+    for (int l = 0; l < ENG_LANES; l++)
+        r[l] = acc;
+    eng_store32(w->regs + in->d, r, m);
+    return ENG_OK;
+}
+
+/* elect.sync d|p, membermask: the lowest executing member lane is the leader */
+ENG_H(h_elect)
+{
+    uint32_t member = member_mask(w, in->a, m);
+    if (must_wait(w, in, member))
+        return ENG_OK;
+    member &= m;
+    uint32_t leader = member ? (uint32_t)eng_ctz(member) : 0;
+    uint32_t r[ENG_LANES];
+    for (int l = 0; l < ENG_LANES; l++)
+        r[l] = leader;
+    eng_store32(w->regs + in->d, r, m);
+    eng_set_pred(w, in->x, member ? (1u << leader) : 0, m);
+    return ENG_OK;
+}
+
+/* --- lowering --- */
+
+static int pred_src(eng_lower *L, const ptx_operand *o, uint32_t *slot, int *neg)
+{
+    if (o->kind == PTX_OPND_REG && eng_reg_width(L, o) != 1)
+        return -1;
+    *slot = eng_src(L, o, PTX_T_PRED);
+    *neg = (o->flags & PTX_OPND_F_NEG) != 0;
+    return 0;
+}
+
+static int u32_src(eng_lower *L, const ptx_operand *o, uint32_t *slot)
+{
+    if (o->kind == PTX_OPND_REG && eng_reg_width(L, o) != 4)
+        return -1;
+    *slot = eng_src(L, o, PTX_T_U32);
+    return 0;
+}
+
+/* d or d|p destination */
+static int dest_pair(eng_lower *L, const ptx_operand *o, unsigned dw, uint32_t *d, uint32_t *p, int *has_p)
+{
+    *has_p = 0;
+    if (o->kind == PTX_OPND_PAIR) {
+        const ptx_operand *a = eng_elem(L, o, 0), *b = eng_elem(L, o, 1);
+        if ((a->kind == PTX_OPND_REG && eng_reg_width(L, a) != dw) || (b->kind == PTX_OPND_REG && eng_reg_width(L, b) != 1))
+            return -1;
+        *d = eng_dst(L, a);
+        *p = eng_dst(L, b);
+        *has_p = 1;
+        return 0;
+    }
+    if (o->kind == PTX_OPND_REG && eng_reg_width(L, o) != dw)
+        return -1;
+    *d = eng_dst(L, o);
+    return 0;
+}
+
+static int lower_shfl(eng_lower *L, const ptx_insn *pi)
+{
+    int mode = eng_has(pi, PTX_MOD_UP) ? 0 : eng_has(pi, PTX_MOD_DOWN) ? 1 : eng_has(pi, PTX_MOD_BFLY) ? 2
+             : eng_has(pi, PTX_MOD_IDX) ? 3 : -1;
+    int sync = eng_has(pi, PTX_MOD_SYNC);
+    if (mode < 0 || eng_type(pi, 0) != PTX_T_B32 || pi->nopnds != (sync ? 5 : 4))
+        return eng_unsupported(L);
+    uint32_t d, p = 0, a, b, c, mask = ENG_F_ONES;
+    int has_p;
+    if (dest_pair(L, eng_op(L, 0), 4, &d, &p, &has_p) || u32_src(L, eng_op(L, 1), &a) ||
+        u32_src(L, eng_op(L, 2), &b) || u32_src(L, eng_op(L, 3), &c))
+        return eng_unsupported(L);
+    if (sync && u32_src(L, eng_op(L, 4), &mask))
+        return eng_unsupported(L);
+    eng_insn *e = eng_emit(L, h_shfl);
+    e->d = d;
+    e->a = a;
+    e->b = b;
+    e->c = c;
+    e->x = p;
+    e->imm = mask;
+    e->mode = (uint16_t)mode;
+    e->mode2 = (uint16_t)((sync ? 1 : 0) | (has_p ? 2 : 0));
+    return 0;
+}
+
+static int lower_vote(eng_lower *L, const ptx_insn *pi)
+{
+    int mode = eng_has(pi, PTX_MOD_ALL) ? 0 : eng_has(pi, PTX_MOD_ANY) ? 1 : eng_has(pi, PTX_MOD_UNI) ? 2
+             : eng_has(pi, PTX_MOD_BALLOT) ? 3 : -1;
+    int sync = eng_has(pi, PTX_MOD_SYNC);
+    if (mode < 0 || pi->nopnds != (sync ? 3u : 2u))
+        return eng_unsupported(L);
+    unsigned dw = mode == 3 ? 4 : 1;
+    const ptx_operand *d = eng_op(L, 0);
+    if (d->kind == PTX_OPND_REG && eng_reg_width(L, d) != dw)
+        return eng_unsupported(L);
+    uint32_t ds = eng_dst(L, d), a, mask = ENG_F_ONES;
+    int neg;
+    if (pred_src(L, eng_op(L, 1), &a, &neg) || (sync && u32_src(L, eng_op(L, 2), &mask)))
+        return eng_unsupported(L);
+    eng_insn *e = eng_emit(L, h_vote);
+    e->d = ds;
+    e->a = a;
+    e->b = mask;
+    e->mode = (uint16_t)mode;
+    e->mode2 = (uint16_t)((sync ? 1 : 0) | (neg ? 2 : 0));
+    return 0;
+}
+
+static int lower_match(eng_lower *L, const ptx_insn *pi)
+{
+    int all = eng_has(pi, PTX_MOD_ALL);
+    if (!all && !eng_has(pi, PTX_MOD_ANY))
+        return eng_unsupported(L);
+    ptx_type t = eng_type(pi, 0);
+    if ((t != PTX_T_B32 && t != PTX_T_B64) || pi->nopnds != 3)
+        return eng_unsupported(L);
+    uint32_t d, p = 0, mask;
+    int has_p;
+    if (dest_pair(L, eng_op(L, 0), 4, &d, &p, &has_p) || u32_src(L, eng_op(L, 2), &mask) ||
+        !eng_width_ok(L, eng_op(L, 1), t))
+        return eng_unsupported(L);
+    uint32_t a = eng_src(L, eng_op(L, 1), t);
+    eng_insn *e = eng_emit(L, h_match);
+    e->d = d;
+    e->a = a;
+    e->b = mask;
+    e->x = p;
+    e->mode = (uint16_t)all;
+    e->mode2 = (uint16_t)((t == PTX_T_B64 ? 1 : 0) | (has_p ? 2 : 0));
+    return 0;
+}
+
+static int lower_redux(eng_lower *L, const ptx_insn *pi)
+{
+    static const ptx_mod ops[] = {PTX_MOD_ADD, PTX_MOD_MIN, PTX_MOD_MAX, PTX_MOD_AND, PTX_MOD_OR, PTX_MOD_XOR};
+    int mode = -1;
+    for (int i = 0; i < 6; i++)
+        if (eng_has(pi, ops[i]))
+            mode = i;
+    ptx_type t = eng_type(pi, 0);
+    if (mode < 0 || (t != PTX_T_U32 && t != PTX_T_S32 && t != PTX_T_B32) || pi->nopnds != 3)
+        return eng_unsupported(L);
+    uint32_t d, a, mask;
+    const ptx_operand *od = eng_op(L, 0);
+    if ((od->kind == PTX_OPND_REG && eng_reg_width(L, od) != 4) || u32_src(L, eng_op(L, 1), &a) ||
+        u32_src(L, eng_op(L, 2), &mask))
+        return eng_unsupported(L);
+    d = eng_dst(L, od);
+    eng_insn *e = eng_emit(L, h_redux);
+    e->d = d;
+    e->a = a;
+    e->b = mask;
+    e->mode = (uint16_t)mode;
+    e->mode2 = t == PTX_T_S32 ? 1 : 0;
+    return 0;
+}
+
+int eng_lower_warp(eng_lower *L, const ptx_insn *pi)
+{
+    switch (pi->op) {
+    case PTX_OP_SHFL:
+        return lower_shfl(L, pi);
+    case PTX_OP_VOTE:
+        return lower_vote(L, pi);
+    case PTX_OP_ACTIVEMASK: {
+        const ptx_operand *d = eng_op(L, 0);
+        if (eng_reg_width(L, d) != 4)
+            return eng_unsupported(L);
+        uint32_t ds = eng_dst(L, d);
+        eng_insn *e = eng_emit(L, h_activemask);
+        e->d = ds;
+        return 0;
+    }
+    case PTX_OP_MATCH:
+        return lower_match(L, pi);
+    case PTX_OP_REDUX:
+        return lower_redux(L, pi);
+    case PTX_OP_ELECT: {
+        uint32_t d, p = 0, mask;
+        int has_p;
+        if (dest_pair(L, eng_op(L, 0), 4, &d, &p, &has_p) || !has_p || u32_src(L, eng_op(L, 1), &mask))
+            return eng_unsupported(L);
+        eng_insn *e = eng_emit(L, h_elect);
+        e->d = d;
+        e->x = p;
+        e->a = mask;
+        return 0;
+    }
+    case PTX_OP_BAR: {
+        uint32_t mask;
+        if (pi->nopnds != 1 || u32_src(L, eng_op(L, 0), &mask))
+            return eng_unsupported(L);
+        eng_insn *e = eng_emit(L, h_warpsync);
+        e->a = mask;
+        return 0;
+    }
+    default:
+        return eng_unsupported(L);
+    }
+}

@@ -1,0 +1,82 @@
+/*
+ * engine.h - the SIMT execution engine of the cpu backend, as the rest of the backend sees it.
+ *
+ * The engine turns PTX text into an executable module (through the PTX front end in ../ptx/)
+ * and runs kernels of it on the host's cores.  It knows nothing of streams, handles or the
+ * runtime: the cpu backend's device services call it with everything a launch needs and give it
+ * the few services it needs back (struct engine_host).  engine_launch is synchronous: it returns
+ * when every block of the grid has finished or the grid has faulted.
+ *
+ * Errors are MUresult values; every failure also prints one line on stderr naming what failed
+ * (kernel, instruction, address, block/thread), prefixed "cushim: ".
+ */
+#ifndef CUSHIM_CPU_ENGINE_H
+#define CUSHIM_CPU_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../../mu.h"
+
+/* Services the device gives the engine. */
+struct engine_host {
+    void *ctx;
+    /* The live allocation (device memory, module global, pinned/registered/mapped host
+     * memory, device-heap block) that contains addr: returns 1 and its [base, base+size), or 0. */
+    int (*find_range)(void *ctx, uint64_t addr, uint64_t *base, uint64_t *size);
+    /* Zeroed device memory for module-scope .global/.const variables and the device heap;
+     * it must be found by find_range while live. */
+    void *(*alloc)(void *ctx, size_t bytes, size_t align);
+    void (*free)(void *ctx, void *ptr);
+};
+
+typedef struct engine_module engine_module;
+typedef struct engine_kernel engine_kernel;
+
+/* Parse and prepare a PTX module.  `what` names it in messages (e.g. the program's path).
+ * MU_ERROR_INVALID_PTX for malformed text; an instruction the engine cannot run does not fail
+ * the load: it fails the launch of any kernel that can reach it, with MU_ERROR_NOT_SUPPORTED
+ * and the message "cushim: kernel NAME: unsupported PTX 'FORM' at line N". */
+MUresult engine_module_load(engine_module **module, const char *ptx, size_t len,
+                            const struct engine_host *host, const char *what);
+void engine_module_unload(engine_module *module);
+
+/* The .entry of that (mangled) name, or NULL. */
+const engine_kernel *engine_module_kernel(const engine_module *module, const char *name);
+/* Address and size of a module-scope .global/.const variable; 0 when there is none. */
+int engine_module_global(const engine_module *module, const char *name, void **addr,
+                         size_t *bytes);
+
+void engine_kernel_info(const engine_kernel *kernel, struct mu_func_info *info);
+const char *engine_kernel_name(const engine_kernel *kernel);
+
+struct engine_launch {
+    dim3 grid;
+    dim3 block;
+    size_t dynamic_smem_bytes;
+    int cooperative;   /* all blocks co-resident; grid-wide sync allowed */
+    void **args;       /* args[i] points at the value of parameter i */
+    size_t stack_size; /* cudaLimitStackSize, bytes per thread */
+    size_t heap_size;  /* cudaLimitMallocHeapSize: size of the device heap if this launch is
+                          the first to call malloc on this device (0: 8 MiB) */
+    const struct engine_host *host; /* the device's services for the device heap; NULL: the
+                          services the module was loaded with */
+    uint32_t envreg[32]; /* %envreg0..31 (cooperative launch data); zero when unused */
+};
+
+/* %clock/%clock64 advance at this rate (kHz): the device reports it as its clock rate so that
+ * programs timing loops with clock64() see the same units. */
+#define ENGINE_CLOCK_RATE_KHZ 1000000
+
+/* The device that owns these services is being reset or destroyed: drop the engine's state
+ * for it (the device heap).  No launch of that device may be running. */
+void engine_host_release(const struct engine_host *host);
+
+/* Threads the engine runs blocks on (CUSHIM_CPU_THREADS, default the number of cores). */
+int engine_thread_count(void);
+
+/* Run the grid to completion on the engine's thread pool (CUSHIM_CPU_THREADS threads, default
+ * the number of host cores).  Several launches may run at once from different threads. */
+MUresult engine_launch(const engine_kernel *kernel, const struct engine_launch *launch);
+
+#endif

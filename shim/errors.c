@@ -1,0 +1,58 @@
+/*
+ * errors.c - the error-handling group of the API: last error per thread, and the name and text
+ * of every cudaError_t value (from include/cushim/cuda_errors.def, measured from NVIDIA's
+ * runtime), plus the notice of functions cushim does not support yet.
+ */
+#include <stdatomic.h>
+#include <stdio.h>
+
+#include "api.h"
+#include "runtime.h"
+
+cudaError_t impl_cudaGetLastError(void)
+{
+    struct cushim_thread_state *state = cushim_thread();
+    cudaError_t error = state->last_error;
+    state->last_error = cudaSuccess;
+    return error;
+}
+
+cudaError_t impl_cudaPeekAtLastError(void)
+{
+    return cushim_thread()->last_error;
+}
+
+/* NVIDIA answers the same text for the name and the description of an unknown code. */
+static const char unrecognized[] = "unrecognized error code";
+
+const char *impl_cudaGetErrorName(cudaError_t error)
+{
+    switch ((int)error) {
+#define CUDA_ERROR(value, runtime_name, mu_name, text)                                            \
+    case value:                                                                                   \
+        return #runtime_name;
+#include "cushim/cuda_errors.def"
+#undef CUDA_ERROR
+    }
+    return unrecognized;
+}
+
+const char *impl_cudaGetErrorString(cudaError_t error)
+{
+    switch ((int)error) {
+#define CUDA_ERROR(value, runtime_name, mu_name, text)                                            \
+    case value:                                                                                   \
+        return text;
+#include "cushim/cuda_errors.def"
+#undef CUDA_ERROR
+    }
+    return unrecognized;
+}
+
+cudaError_t cushim_not_supported(int index, const char *name)
+{
+    static atomic_flag told[CUSHIM_API_COUNT];
+    if (index >= 0 && index < CUSHIM_API_COUNT && !atomic_flag_test_and_set(&told[index]))
+        fprintf(stderr, "cushim: %s is not supported yet\n", name);
+    return cudaErrorNotSupported;
+}

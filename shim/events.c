@@ -1,0 +1,167 @@
+/*
+ * events.c - event handles (a uthash map of the events this runtime created) and the event
+ * management API, plus cudaStreamWaitEvent, which needs both kinds of handle.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <uthash.h>
+
+#include "api.h"
+#include "device.h"
+#include "streams.h"
+
+struct event_handle {
+    struct CUevent_st *key; /* the handle users hold: this record's own address */
+    MUevent event;
+    int device;
+    unsigned flags;
+    UT_hash_handle hh;
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct event_handle *handles;
+
+static int lookup(cudaEvent_t key, struct event_handle *out)
+{
+    struct event_handle *h;
+    pthread_mutex_lock(&lock);
+    HASH_FIND_PTR(handles, &key, h);
+    if (h != NULL)
+        *out = *h;
+    pthread_mutex_unlock(&lock);
+    return h != NULL ? 0 : -1;
+}
+
+void cushim_events_forget_device(int device)
+{
+    struct event_handle *h, *tmp;
+    pthread_mutex_lock(&lock);
+    HASH_ITER(hh, handles, h, tmp)
+    {
+        if (h->device == device) {
+            HASH_DEL(handles, h);
+            free(h);
+        }
+    }
+    pthread_mutex_unlock(&lock);
+}
+
+#define KNOWN_EVENT_FLAGS                                                                         \
+    (cudaEventBlockingSync | cudaEventDisableTiming | cudaEventInterprocess)
+
+cudaError_t impl_cudaEventCreateWithFlags(cudaEvent_t *event, unsigned int flags)
+{
+    if (event == NULL || (flags & ~(unsigned)KNOWN_EVENT_FLAGS) != 0)
+        return cudaErrorInvalidValue;
+    /* Interprocess events must also disable timing, as NVIDIA requires. */
+    if ((flags & cudaEventInterprocess) && !(flags & cudaEventDisableTiming))
+        return cudaErrorInvalidValue;
+    const struct mu_driver *driver;
+    int device;
+    cudaError_t error = cushim_begin(&driver, &device);
+    if (error != cudaSuccess)
+        return error;
+    struct event_handle *h = calloc(1, sizeof *h);
+    if (h == NULL)
+        return cudaErrorMemoryAllocation;
+    MUresult r = driver->muEventCreate(&h->event, device, flags);
+    if (r != MU_SUCCESS) {
+        free(h);
+        return cushim_from_mu(r);
+    }
+    h->key = (struct CUevent_st *)h;
+    h->device = device;
+    h->flags = flags;
+    pthread_mutex_lock(&lock);
+    HASH_ADD_PTR(handles, key, h);
+    pthread_mutex_unlock(&lock);
+    *event = h->key;
+    return cudaSuccess;
+}
+
+cudaError_t impl_cudaEventCreate(cudaEvent_t *event)
+{
+    return impl_cudaEventCreateWithFlags(event, cudaEventDefault);
+}
+
+cudaError_t impl_cudaEventDestroy(cudaEvent_t event)
+{
+    struct event_handle *h;
+    pthread_mutex_lock(&lock);
+    HASH_FIND_PTR(handles, &event, h);
+    if (h != NULL)
+        HASH_DEL(handles, h);
+    pthread_mutex_unlock(&lock);
+    if (h == NULL)
+        return cudaErrorInvalidResourceHandle;
+    MUresult r = cushim_backend(NULL)->muEventDestroy(h->event);
+    free(h);
+    return cushim_from_mu(r);
+}
+
+cudaError_t impl_cudaEventRecordWithFlags(cudaEvent_t event, cudaStream_t stream,
+                                          unsigned int flags)
+{
+    struct event_handle h;
+    if (lookup(event, &h) != 0)
+        return cudaErrorInvalidResourceHandle;
+    if ((flags & ~(unsigned)cudaEventRecordExternal) != 0)
+        return cudaErrorInvalidValue;
+    struct cushim_stream_ref ref;
+    cudaError_t error = cushim_stream_resolve(stream, &ref);
+    if (error != cudaSuccess)
+        return error;
+    /* An event records work of its own device only. */
+    if (ref.device != h.device)
+        return cudaErrorInvalidResourceHandle;
+    return cushim_from_mu(cushim_backend(NULL)->muEventRecord(h.event, ref.stream));
+}
+
+cudaError_t impl_cudaEventRecord(cudaEvent_t event, cudaStream_t stream)
+{
+    return impl_cudaEventRecordWithFlags(event, stream, 0);
+}
+
+cudaError_t impl_cudaEventQuery(cudaEvent_t event)
+{
+    struct event_handle h;
+    if (lookup(event, &h) != 0)
+        return cudaErrorInvalidResourceHandle;
+    return cushim_from_mu(cushim_backend(NULL)->muEventQuery(h.event));
+}
+
+cudaError_t impl_cudaEventSynchronize(cudaEvent_t event)
+{
+    struct event_handle h;
+    if (lookup(event, &h) != 0)
+        return cudaErrorInvalidResourceHandle;
+    return cushim_from_mu(cushim_backend(NULL)->muEventSynchronize(h.event));
+}
+
+cudaError_t impl_cudaEventElapsedTime(float *ms, cudaEvent_t start, cudaEvent_t end)
+{
+    struct event_handle a, b;
+    if (ms == NULL)
+        return cudaErrorInvalidValue;
+    if (lookup(start, &a) != 0 || lookup(end, &b) != 0)
+        return cudaErrorInvalidResourceHandle;
+    if (a.device != b.device)
+        return cudaErrorInvalidResourceHandle;
+    return cushim_from_mu(cushim_backend(NULL)->muEventElapsedTime(ms, a.event, b.event));
+}
+
+cudaError_t impl_cudaStreamWaitEvent(cudaStream_t stream, cudaEvent_t event,
+                                     unsigned int flags)
+{
+    struct event_handle h;
+    if (lookup(event, &h) != 0)
+        return cudaErrorInvalidResourceHandle;
+    if ((flags & ~(unsigned)cudaEventWaitExternal) != 0)
+        return cudaErrorInvalidValue;
+    struct cushim_stream_ref ref;
+    cudaError_t error = cushim_stream_resolve(stream, &ref);
+    if (error != cudaSuccess)
+        return error;
+    /* Waiting across devices is allowed: the stream simply waits for the other device. */
+    return cushim_from_mu(cushim_backend(NULL)->muStreamWaitEvent(ref.stream, h.event, flags));
+}

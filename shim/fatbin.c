@@ -1,0 +1,215 @@
+/*
+ * fatbin.c - the fatbinary container reader (see fatbin.h).  Layout, little-endian, as measured
+ * on nvcc 13 output (shared/FACTS.md):
+ *   wrapper: u32 magic 0x466243B1, u32 version, u64 fatbin address, u64 extra
+ *   header:  u32 magic 0xBA55ED50, u16 version, u16 header size, u64 bytes of entries
+ *   entry:   u16 kind @0, u32 header size @4, u64 payload size @8, u32 compressed size @16,
+ *            u16 PTX minor @24, u16 PTX major @26, u32 arch @28, u64 flags @40,
+ *            u64 uncompressed size @56 (entries with an 80-byte header and up)
+ */
+#include "fatbin.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zstd.h>
+
+#define ENTRY_MIN_HEADER 64u
+/* No real PTX or cubin comes near this; it keeps a corrupt size from exhausting memory. */
+#define MAX_PLAIN_SIZE (1ull << 31)
+
+static void say(char *why, size_t why_len, const char *fmt, ...)
+{
+    if (why == NULL || why_len == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, why_len, fmt, ap);
+    va_end(ap);
+}
+
+static uint16_t u16_at(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | (p[1] << 8));
+}
+
+static uint32_t u32_at(const uint8_t *p)
+{
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
+           ((uint32_t)p[3] << 24);
+}
+
+static uint64_t u64_at(const uint8_t *p)
+{
+    return (uint64_t)u32_at(p) | ((uint64_t)u32_at(p + 4) << 32);
+}
+
+int fatbin_read_wrapper(const void *wrapper, size_t readable, struct fatbin_wrapper *out,
+                        char *why, size_t why_len)
+{
+    const uint8_t *w = wrapper;
+    if (w == NULL || readable < 24) {
+        say(why, why_len, "fatbinary wrapper is missing or truncated");
+        return -1;
+    }
+    if (u32_at(w) != FATBIN_WRAPPER_MAGIC) {
+        say(why, why_len, "fatbinary wrapper has magic 0x%08x, expected 0x%08x", u32_at(w),
+            FATBIN_WRAPPER_MAGIC);
+        return -1;
+    }
+    out->version = u32_at(w + 4);
+    out->fatbin = (const void *)(uintptr_t)u64_at(w + 8);
+    out->extra = (const void *)(uintptr_t)u64_at(w + 16);
+    if (out->fatbin == NULL) {
+        say(why, why_len, "fatbinary wrapper names no fatbinary");
+        return -1;
+    }
+    return 0;
+}
+
+size_t fatbin_total_size(const void *data, size_t readable, char *why, size_t why_len)
+{
+    const uint8_t *p = data;
+    if (p == NULL || readable < 16) {
+        say(why, why_len, "fatbinary header is truncated (%zu bytes readable)", readable);
+        return 0;
+    }
+    if (u32_at(p) != FATBIN_MAGIC) {
+        say(why, why_len, "fatbinary has magic 0x%08x, expected 0x%08x", u32_at(p),
+            FATBIN_MAGIC);
+        return 0;
+    }
+    uint16_t header = u16_at(p + 6);
+    uint64_t body = u64_at(p + 8);
+    if (header < 16 || header > readable || body > readable - header) {
+        say(why, why_len, "fatbinary claims %u + %llu bytes but only %zu are readable",
+            (unsigned)header, (unsigned long long)body, readable);
+        return 0;
+    }
+    return header + (size_t)body;
+}
+
+int fatbin_for_each_entry(const void *data, size_t readable,
+                          int (*visit)(const struct fatbin_entry *entry, void *ctx), void *ctx,
+                          char *why, size_t why_len)
+{
+    size_t total = fatbin_total_size(data, readable, why, why_len);
+    if (total == 0)
+        return -1;
+    const uint8_t *base = data;
+    size_t at = u16_at(base + 6);
+    while (at < total) {
+        const uint8_t *e = base + at;
+        size_t left = total - at;
+        if (left < ENTRY_MIN_HEADER) {
+            say(why, why_len, "fatbinary entry at offset %zu is truncated", at);
+            return -1;
+        }
+        uint32_t header = u32_at(e + 4);
+        uint64_t payload = u64_at(e + 8);
+        if (header < ENTRY_MIN_HEADER || header > left || payload > left - header) {
+            say(why, why_len,
+                "fatbinary entry at offset %zu claims %u + %llu bytes, %zu remain", at,
+                (unsigned)header, (unsigned long long)payload, left);
+            return -1;
+        }
+        struct fatbin_entry entry = {
+            .kind = (enum fatbin_kind)u16_at(e),
+            .sm = u32_at(e + 28),
+            .ptx_minor = u16_at(e + 24),
+            .ptx_major = u16_at(e + 26),
+            .flags = u64_at(e + 40),
+            .payload = e + header,
+            .payload_size = (size_t)payload,
+            .stored_size = (size_t)payload,
+            .plain_size = header >= 64 ? (size_t)u64_at(e + 56) : 0,
+        };
+        if (entry.flags & (FATBIN_FLAG_COMPRESSED_ZSTD | FATBIN_FLAG_COMPRESSED_LZ4)) {
+            uint32_t stored = u32_at(e + 16);
+            if (stored == 0 || stored > payload) {
+                say(why, why_len,
+                    "fatbinary entry at offset %zu: compressed size %u outside its %llu-byte "
+                    "payload",
+                    at, (unsigned)stored, (unsigned long long)payload);
+                return -1;
+            }
+            entry.stored_size = stored;
+        }
+        if (visit != NULL && visit(&entry, ctx) != 0)
+            return 0;
+        at += header + (size_t)payload;
+    }
+    return 0;
+}
+
+static char *copy_plain(const struct fatbin_entry *entry, size_t *len)
+{
+    size_t n = entry->stored_size;
+    /* PTX text is NUL-terminated inside its padded payload; stop there. */
+    if (entry->kind == FATBIN_KIND_PTX) {
+        const void *nul = memchr(entry->payload, '\0', n);
+        if (nul != NULL)
+            n = (size_t)((const uint8_t *)nul - entry->payload);
+    }
+    char *out = malloc(n + 1);
+    if (out == NULL)
+        return NULL;
+    memcpy(out, entry->payload, n);
+    out[n] = '\0';
+    *len = n;
+    return out;
+}
+
+static char *decompress_zstd(const struct fatbin_entry *entry, size_t *len, char *why,
+                             size_t why_len)
+{
+    unsigned long long frame = ZSTD_getFrameContentSize(entry->payload, entry->stored_size);
+    size_t expect = entry->plain_size;
+    if (frame != ZSTD_CONTENTSIZE_UNKNOWN && frame != ZSTD_CONTENTSIZE_ERROR)
+        expect = (size_t)frame;
+    if (expect == 0 || expect > MAX_PLAIN_SIZE) {
+        say(why, why_len, "zstd entry has an implausible uncompressed size (%zu)", expect);
+        return NULL;
+    }
+    char *out = malloc(expect + 1);
+    if (out == NULL) {
+        say(why, why_len, "out of memory decompressing a %zu-byte entry", expect);
+        return NULL;
+    }
+    size_t got = ZSTD_decompress(out, expect, entry->payload, entry->stored_size);
+    if (ZSTD_isError(got)) {
+        say(why, why_len, "zstd entry does not decompress: %s", ZSTD_getErrorName(got));
+        free(out);
+        return NULL;
+    }
+    out[got] = '\0';
+    /* The decompressed PTX carries its own NUL; report the text length. */
+    *len = entry->kind == FATBIN_KIND_PTX ? strlen(out) : got;
+    return out;
+}
+
+char *fatbin_entry_contents(const struct fatbin_entry *entry, size_t *len, char *why,
+                            size_t why_len)
+{
+    size_t ignored;
+    if (len == NULL)
+        len = &ignored;
+    if (entry->flags & FATBIN_FLAG_COMPRESSED_ZSTD)
+        return decompress_zstd(entry, len, why, why_len);
+    if (entry->flags & FATBIN_FLAG_COMPRESSED_LZ4) {
+        say(why, why_len,
+            "entry is LZ4-compressed (an older toolkit's format), which cushim cannot read; "
+            "rebuild with nvcc 13, or add --no-compress to the nvcc command line");
+        return NULL;
+    }
+    char *out = copy_plain(entry, len);
+    if (out == NULL)
+        say(why, why_len, "out of memory copying a %zu-byte entry", entry->stored_size);
+    return out;
+}
+
+void fatbin_entry_target(const struct fatbin_entry *entry, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s_%u", entry->kind == FATBIN_KIND_PTX ? "compute" : "sm", entry->sm);
+}

@@ -1,0 +1,194 @@
+/*
+ * launch.c - kernel launches: the call configuration nvcc's <<<>>> pushes and pops, the
+ * cudaKernel_t handles of __cudaGetKernel, and every launch entry point, which all end in
+ * cushim_launch: resolve the stream, validate the configuration with the codes NVIDIA's CUDA 13
+ * runtime returns (shared/FACTS.md), load the kernel's module on the device, hand it to the
+ * backend.  A rejected launch does not run and its error is not sticky.
+ */
+#include <stdint.h>
+
+#include "api.h"
+#include "device.h"
+#include "launch.h"
+#include "registration.h"
+#include "streams.h"
+
+/* ---- <<<grid, block, shared, stream>>> ------------------------------------------------- */
+
+#define MAX_PENDING_CONFIGS 16
+
+struct call_config {
+    dim3 grid, block;
+    size_t shared_mem;
+    cudaStream_t stream;
+};
+
+static _Thread_local struct call_config pending[MAX_PENDING_CONFIGS];
+static _Thread_local int pending_count;
+
+unsigned impl___cudaPushCallConfiguration(dim3 gridDim, dim3 blockDim, size_t sharedMem,
+                                          cudaStream_t stream)
+{
+    if (pending_count == MAX_PENDING_CONFIGS)
+        return 1;
+    pending[pending_count++] = (struct call_config){gridDim, blockDim, sharedMem, stream};
+    return 0;
+}
+
+cudaError_t impl___cudaPopCallConfiguration(dim3 *gridDim, dim3 *blockDim, size_t *sharedMem,
+                                            void *stream)
+{
+    if (pending_count == 0)
+        return cudaErrorMissingConfiguration;
+    const struct call_config *c = &pending[--pending_count];
+    if (gridDim != NULL)
+        *gridDim = c->grid;
+    if (blockDim != NULL)
+        *blockDim = c->block;
+    if (sharedMem != NULL)
+        *sharedMem = c->shared_mem;
+    if (stream != NULL)
+        *(cudaStream_t *)stream = c->stream;
+    return cudaSuccess;
+}
+
+/* ---- kernels by host address or handle ---------------------------------------------------- */
+
+struct cushim_function *cushim_function_of(const void *func)
+{
+    struct cushim_function *f = cushim_function_by_host(func);
+    return f != NULL ? f : cushim_function_by_kernel((cudaKernel_t)func);
+}
+
+cudaError_t impl___cudaGetKernel(cudaKernel_t *kernel, const void *hostFun)
+{
+    if (kernel == NULL)
+        return cudaErrorInvalidValue;
+    struct cushim_function *f = cushim_function_by_host(hostFun);
+    if (f == NULL)
+        return cudaErrorInvalidDeviceFunction;
+    *kernel = (cudaKernel_t)f;
+    return cudaSuccess;
+}
+
+/* ---- the launch ------------------------------------------------------------------------- */
+
+static cudaError_t check_config(int device, dim3 grid, dim3 block)
+{
+    if (grid.x == 0 || grid.y == 0 || grid.z == 0 || block.x == 0 || block.y == 0 ||
+        block.z == 0)
+        return cudaErrorInvalidValue;
+    uint64_t threads = (uint64_t)block.x * block.y * block.z;
+    if (threads > (uint64_t)cushim_device_attribute(device, cudaDevAttrMaxThreadsPerBlock) ||
+        block.x > (unsigned)cushim_device_attribute(device, cudaDevAttrMaxBlockDimX) ||
+        block.y > (unsigned)cushim_device_attribute(device, cudaDevAttrMaxBlockDimY) ||
+        block.z > (unsigned)cushim_device_attribute(device, cudaDevAttrMaxBlockDimZ) ||
+        grid.x > (unsigned)cushim_device_attribute(device, cudaDevAttrMaxGridDimX) ||
+        grid.y > (unsigned)cushim_device_attribute(device, cudaDevAttrMaxGridDimY) ||
+        grid.z > (unsigned)cushim_device_attribute(device, cudaDevAttrMaxGridDimZ))
+        return cudaErrorInvalidValue;
+    return cudaSuccess;
+}
+
+cudaError_t cushim_launch(struct cushim_function *fn, const struct cushim_launch *l)
+{
+    if (fn == NULL)
+        return cudaErrorInvalidDeviceFunction;
+    struct cushim_stream_ref ref;
+    cudaError_t error = cushim_stream_resolve(l->stream, &ref);
+    if (error != cudaSuccess)
+        return error;
+    const struct mu_driver *driver;
+    int device;
+    error = cushim_begin(&driver, &device);
+    if (error != cudaSuccess)
+        return error;
+    /* A kernel runs on the current device; a stream of another device cannot take it. */
+    if (ref.device != device)
+        return cudaErrorInvalidResourceHandle;
+    error = check_config(device, l->grid, l->block);
+    if (error != cudaSuccess)
+        return error;
+    MUfunction f;
+    error = cushim_function_load(fn, device, &f);
+    if (error != cudaSuccess)
+        return error;
+    struct mu_func_info info;
+    error = cushim_from_mu(driver->muFuncGetInfo(&info, f));
+    if (error != cudaSuccess)
+        return error;
+    uint64_t threads = (uint64_t)l->block.x * l->block.y * l->block.z;
+    if (l->shared_mem > (size_t)info.max_dynamic_shared_size_bytes ||
+        threads > (uint64_t)info.max_threads_per_block)
+        return cudaErrorInvalidValue;
+    if (l->cooperative) {
+        int per_sm = 0;
+        error = cushim_from_mu(driver->muOccupancyMaxActiveBlocksPerMultiprocessor(
+            &per_sm, f, (int)threads, l->shared_mem));
+        if (error != cudaSuccess)
+            return error;
+        uint64_t blocks = (uint64_t)l->grid.x * l->grid.y * l->grid.z;
+        uint64_t resident =
+            (uint64_t)per_sm * (uint64_t)cushim_device_attribute(device,
+                                                                  cudaDevAttrMultiProcessorCount);
+        if (blocks > resident)
+            return cudaErrorCooperativeLaunchTooLarge;
+    }
+    struct mu_launch_config config = {
+        .grid = l->grid,
+        .block = l->block,
+        .shared_mem_bytes = l->shared_mem,
+        .stream = ref.stream,
+        .cooperative = l->cooperative,
+    };
+    return cushim_from_mu(driver->muLaunchKernel(f, &config, l->args));
+}
+
+cudaError_t impl___cudaLaunchKernel(cudaKernel_t kernel, dim3 gridDim, dim3 blockDim,
+                                    void **args, size_t sharedMem, cudaStream_t stream)
+{
+    struct cushim_launch l = {gridDim, blockDim, args, sharedMem, stream, 0};
+    return cushim_launch(cushim_function_by_kernel(kernel), &l);
+}
+
+cudaError_t impl_cudaLaunchKernel(const void *func, dim3 gridDim, dim3 blockDim, void **args,
+                                  size_t sharedMem, cudaStream_t stream)
+{
+    struct cushim_launch l = {gridDim, blockDim, args, sharedMem, stream, 0};
+    return cushim_launch(cushim_function_of(func), &l);
+}
+
+cudaError_t impl_cudaLaunchCooperativeKernel(const void *func, dim3 gridDim, dim3 blockDim,
+                                             void **args, size_t sharedMem,
+                                             cudaStream_t stream)
+{
+    struct cushim_launch l = {gridDim, blockDim, args, sharedMem, stream, 1};
+    return cushim_launch(cushim_function_of(func), &l);
+}
+
+cudaError_t impl_cudaLaunchKernelExC(const cudaLaunchConfig_t *config, const void *func,
+                                     void **args)
+{
+    if (config == NULL || (config->numAttrs > 0 && config->attrs == NULL))
+        return cudaErrorInvalidValue;
+    struct cushim_launch l = {config->gridDim, config->blockDim, args, config->dynamicSmemBytes,
+                              config->stream, 0};
+    for (unsigned i = 0; i < config->numAttrs; i++) {
+        const cudaLaunchAttribute *a = &config->attrs[i];
+        switch (a->id) {
+        case cudaLaunchAttributeCooperative:
+            l.cooperative = a->val.cooperative != 0;
+            break;
+        case cudaLaunchAttributeClusterDimension:
+            /* Clusters of one block are the absence of clusters. */
+            if (a->val.clusterDim.x * a->val.clusterDim.y * a->val.clusterDim.z > 1)
+                return cudaErrorNotSupported;
+            break;
+        default:
+            /* Scheduling hints (priority, access policy, programmatic serialisation ...)
+             * change no result. */
+            break;
+        }
+    }
+    return cushim_launch(cushim_function_of(func), &l);
+}

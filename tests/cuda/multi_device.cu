@@ -1,0 +1,59 @@
+// Several devices (issue 4, CUSHIM_CPU_DEVICES=2 from multi_device.env): each is independent,
+// memory of one is reachable from the other (peer access), and per-device state follows
+// cudaSetDevice.
+#include "common.h"
+
+int main()
+{
+    int count = 0;
+    CHECK(cudaGetDeviceCount(&count));
+    EXPECT_EQ_LL(count, 2);
+    int can = -1;
+    CHECK(cudaDeviceCanAccessPeer(&can, 0, 1));
+    EXPECT_EQ_LL(can, 1);
+    CHECK(cudaDeviceCanAccessPeer(&can, 0, 0));
+    EXPECT_EQ_LL(can, 0);
+
+    const int n = 4096;
+    int host[n], back[n];
+    for (int i = 0; i < n; i++)
+        host[i] = i * 7 - 3;
+    int *on0 = nullptr, *on1 = nullptr;
+    CHECK(cudaSetDevice(0));
+    CHECK(cudaMalloc(&on0, sizeof host));
+    CHECK(cudaDeviceEnablePeerAccess(1, 0));
+    EXPECT_ERR(cudaDeviceEnablePeerAccess(1, 0), cudaErrorPeerAccessAlreadyEnabled);
+    CHECK(cudaSetDevice(1));
+    CHECK(cudaMalloc(&on1, sizeof host));
+    int dev = -1;
+    CHECK(cudaGetDevice(&dev));
+    EXPECT_EQ_LL(dev, 1);
+
+    cudaPointerAttributes a;
+    CHECK(cudaPointerGetAttributes(&a, on0));
+    EXPECT(a.type == cudaMemoryTypeDevice && a.device == 0);
+    CHECK(cudaPointerGetAttributes(&a, on1 + 5));
+    EXPECT(a.type == cudaMemoryTypeDevice && a.device == 1);
+
+    CHECK(cudaMemcpy(on0, host, sizeof host, cudaMemcpyHostToDevice));
+    CHECK(cudaMemcpyPeer(on1, 1, on0, 0, sizeof host));
+    CHECK(cudaMemcpy(back, on1, sizeof back, cudaMemcpyDeviceToHost));
+    EXPECT(memcmp(host, back, sizeof host) == 0);
+    EXPECT_ERR(cudaMemcpyPeer(on1, 2, on0, 0, sizeof host), cudaErrorInvalidDevice);
+
+    // A stream belongs to the device that was current when it was created.
+    cudaStream_t s1;
+    CHECK(cudaStreamCreate(&s1));
+    CHECK(cudaStreamGetDevice(s1, &dev));
+    EXPECT_EQ_LL(dev, 1);
+    CHECK(cudaStreamDestroy(s1));
+
+    // Resetting device 1 leaves device 0's memory alone.
+    CHECK(cudaDeviceReset());
+    CHECK(cudaSetDevice(0));
+    CHECK(cudaMemcpy(back, on0, sizeof back, cudaMemcpyDeviceToHost));
+    EXPECT(memcmp(host, back, sizeof host) == 0);
+    EXPECT_ERR(cudaFree(on1), cudaErrorInvalidValue);
+    CHECK(cudaFree(on0));
+    return finish("multi_device");
+}

@@ -1,0 +1,42 @@
+# tests/tests.mk - `make test`: unit tests (Check), the .cu programs built by nvcc with
+# -cudart shared and run under the shim, and the ABI comparison.  Everything ends in one Check
+# run, so the last line printed is Check's summary and the exit status is non-zero on failure.
+
+TEST_DIR := $(BUILD)/tests
+UNIT_SRC := $(wildcard tests/unit/*.c)
+UNIT_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(UNIT_SRC))
+RUNNER := $(TEST_DIR)/check_runner
+CUDA_TEST_SRC := $(wildcard tests/cuda/*.cu)
+HAVE_NVCC := $(shell test -x $(NVCC) && echo yes)
+CUDA_TESTS := $(if $(HAVE_NVCC),$(patsubst tests/cuda/%.cu,$(TEST_DIR)/cuda/%,$(CUDA_TEST_SRC)))
+NVCC_FLAGS ?= -cudart shared -O2 -std=c++17 -Xcompiler -Wall
+
+.PHONY: test test-programs test-exports
+test: all test-programs $(RUNNER) test-exports $(if $(wildcard tests/abi/abi.mk),test-abi)
+	@$(if $(HAVE_NVCC),,echo "NOTE: nvcc not found at $(NVCC): the .cu test programs are not built or run")
+	CUSHIM_TEST_PROGRAMS=$(if $(HAVE_NVCC),$(TEST_DIR)/cuda) CUSHIM_LIBDIR=$(abspath $(LIBDIR)) \
+	    $(RUNNER)
+
+test-programs: $(CUDA_TESTS)
+
+test-exports: $(LIB13) $(LIB12)
+	sh tests/exports/check_exports.sh $(LIBDIR)
+
+# A program may name extra nvcc flags on a line "// nvcc-flags: ...".
+$(TEST_DIR)/cuda/%: tests/cuda/%.cu tests/cuda/common.h
+	@mkdir -p $(dir $@)
+	$(NVCC) $(NVCC_FLAGS) $(shell sed -n 's|^// nvcc-flags:||p' $<) -Itests/cuda -o $@ $<
+
+$(BUILD)/gen/suites.h: $(UNIT_SRC) tests/tests.mk
+	@mkdir -p $(dir $@)
+	{ echo "/* generated from the test files in tests/unit: every suite_NAME function */"; \
+	  cat /dev/null $(UNIT_SRC) | sed -n 's/^Suite \*\(suite_[A-Za-z0-9_]*\)(void).*/CUSHIM_SUITE(\1)/p'; \
+	} > $@
+
+$(BUILD)/obj/tests/runner/main.o: $(BUILD)/gen/suites.h
+$(BUILD)/obj/tests/runner/%.o: CPPFLAGS += -I$(BUILD)/gen
+$(BUILD)/obj/tests/%.o: CFLAGS += $(shell pkg-config --cflags check 2>/dev/null)
+
+$(RUNNER): $(BUILD)/obj/tests/runner/main.o $(BUILD)/obj/tests/runner/programs.o $(UNIT_OBJ) $(INTERNAL)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
