@@ -74,6 +74,9 @@ include tests/tests.mk
 -include tests/abi/abi.mk
 -include tests/bench/bench.mk
 
+# Generated maps and per-library objects are kept between runs, so nothing relinks needlessly.
+.SECONDARY:
+
 clean:
 	rm -rf $(BUILD)
 

@@ -295,6 +295,36 @@ cudaError_t impl_cudaDeviceSetCacheConfig(enum cudaFuncCache cacheConfig)
     return cudaSuccess;
 }
 
+cudaError_t impl_cudaDeviceGetSharedMemConfig(enum cudaSharedMemConfig *pConfig)
+{
+    if (pConfig == NULL)
+        return cudaErrorInvalidValue;
+    const struct mu_driver *driver;
+    int dev;
+    cudaError_t error = cushim_begin(&driver, &dev);
+    if (error != cudaSuccess)
+        return error;
+    pthread_mutex_lock(&settings_lock);
+    *pConfig = settings[dev].shared_mem_config;
+    pthread_mutex_unlock(&settings_lock);
+    return cudaSuccess;
+}
+
+cudaError_t impl_cudaDeviceSetSharedMemConfig(enum cudaSharedMemConfig config)
+{
+    const struct mu_driver *driver;
+    int dev;
+    cudaError_t error = cushim_begin(&driver, &dev);
+    if (error != cudaSuccess)
+        return error;
+    if ((unsigned)config > cudaSharedMemBankSizeEightByte)
+        return cudaErrorInvalidValue;
+    pthread_mutex_lock(&settings_lock);
+    settings[dev].shared_mem_config = config;
+    pthread_mutex_unlock(&settings_lock);
+    return cudaSuccess;
+}
+
 cudaError_t impl_cudaDeviceGetStreamPriorityRange(int *leastPriority, int *greatestPriority)
 {
     const struct mu_driver *driver;
@@ -325,6 +355,39 @@ cudaError_t impl_cudaDeviceCanAccessPeer(int *canAccessPeer, int device, int pee
         return cudaSuccess;
     }
     return cushim_from_mu(driver->muDeviceCanAccessPeer(canAccessPeer, device, peerDevice));
+}
+
+cudaError_t impl_cudaDeviceGetP2PAttribute(int *value, enum cudaDeviceP2PAttr attr, int srcDevice,
+                                          int dstDevice)
+{
+    if (value == NULL)
+        return cudaErrorInvalidValue;
+    const struct mu_driver *driver;
+    cudaError_t error = cushim_begin_device(&driver, srcDevice);
+    if (error == cudaSuccess)
+        error = cushim_begin_device(&driver, dstDevice);
+    if (error != cudaSuccess)
+        return error;
+    if (srcDevice == dstDevice)
+        return cudaErrorInvalidDevice;
+    int can = 0;
+    error = cushim_from_mu(driver->muDeviceCanAccessPeer(&can, srcDevice, dstDevice));
+    if (error != cudaSuccess)
+        return error;
+    switch (attr) {
+    case cudaDevP2PAttrPerformanceRank:
+        *value = 0; /* one shared memory: every pair is as fast as any other */
+        return cudaSuccess;
+    case cudaDevP2PAttrAccessSupported:
+    case cudaDevP2PAttrNativeAtomicSupported:
+    case cudaDevP2PAttrCudaArrayAccessSupported:
+        *value = can;
+        return cudaSuccess;
+    case cudaDevP2PAttrOnlyPartialNativeAtomicSupported:
+        *value = 0;
+        return cudaSuccess;
+    }
+    return cudaErrorInvalidValue;
 }
 
 cudaError_t impl_cudaDeviceEnablePeerAccess(int peerDevice, unsigned int flags)

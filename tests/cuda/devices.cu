@@ -120,6 +120,11 @@ int main()
     cudaFuncCache cache = cudaFuncCachePreferNone;
     CHECK(cudaDeviceGetCacheConfig(&cache));
     EXPECT(cache == cudaFuncCachePreferShared);
+    CHECK(cudaDeviceSetSharedMemConfig(cudaSharedMemBankSizeEightByte));
+    cudaSharedMemConfig bank = cudaSharedMemBankSizeDefault;
+    CHECK(cudaDeviceGetSharedMemConfig(&bank));
+    EXPECT(bank == cudaSharedMemBankSizeEightByte);
+    EXPECT_ERR(cudaDeviceSetSharedMemConfig((cudaSharedMemConfig)9), cudaErrorInvalidValue);
     int least = 1, greatest = 1;
     CHECK(cudaDeviceGetStreamPriorityRange(&least, &greatest));
     EXPECT(least == 0 && greatest < 0);

@@ -13,6 +13,14 @@ int main()
     EXPECT_EQ_LL(can, 1);
     CHECK(cudaDeviceCanAccessPeer(&can, 0, 0));
     EXPECT_EQ_LL(can, 0);
+    int p2p = -1;
+    CHECK(cudaDeviceGetP2PAttribute(&p2p, cudaDevP2PAttrAccessSupported, 0, 1));
+    EXPECT_EQ_LL(p2p, 1);
+    CHECK(cudaDeviceGetP2PAttribute(&p2p, cudaDevP2PAttrNativeAtomicSupported, 1, 0));
+    EXPECT_EQ_LL(p2p, 1);
+    EXPECT_ERR(cudaDeviceGetP2PAttribute(&p2p, cudaDevP2PAttrAccessSupported, 0, 0),
+               cudaErrorInvalidDevice);
+    EXPECT_ERR(cudaGetLastError(), cudaErrorInvalidDevice);
 
     const int n = 4096;
     int host[n], back[n];
