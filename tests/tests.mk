@@ -11,8 +11,8 @@ HAVE_NVCC := $(shell test -x $(NVCC) && echo yes)
 CUDA_TESTS := $(if $(HAVE_NVCC),$(patsubst tests/cuda/%.cu,$(TEST_DIR)/cuda/%,$(CUDA_TEST_SRC)))
 NVCC_FLAGS ?= -cudart shared -O2 -std=c++17 -Xcompiler -Wall
 
-.PHONY: test test-programs test-exports
-test: all test-programs $(RUNNER) test-exports $(if $(wildcard tests/abi/abi.mk),test-abi)
+.PHONY: test test-programs test-exports test-tools
+test: all test-programs $(RUNNER) test-exports test-tools $(if $(wildcard tests/abi/abi.mk),test-abi)
 	@$(if $(HAVE_NVCC),,echo "NOTE: nvcc not found at $(NVCC): the .cu test programs are not built or run")
 	CUSHIM_TEST_PROGRAMS=$(if $(HAVE_NVCC),$(TEST_DIR)/cuda) CUSHIM_LIBDIR=$(abspath $(LIBDIR)) \
 	    $(RUNNER)
@@ -21,6 +21,9 @@ test-programs: $(CUDA_TESTS)
 
 test-exports: $(LIB13) $(LIB12)
 	sh tests/exports/check_exports.sh $(LIBDIR)
+
+test-tools: all test-programs
+	sh tests/tools/check_tools.sh $(BUILD)
 
 # A program may name extra nvcc flags on a line "// nvcc-flags: ...".
 $(TEST_DIR)/cuda/%: tests/cuda/%.cu tests/cuda/common.h

@@ -1,7 +1,7 @@
 # tools/tools.mk - the user-facing tools and `make coverage`.
 
 TOOLS_BIN := $(BUILD)/bin
-TOOLS := $(TOOLS_BIN)/cushim-run $(TOOLS_BIN)/cushim-ptx
+TOOLS := $(TOOLS_BIN)/cushim-run $(TOOLS_BIN)/cushim-ptx $(TOOLS_BIN)/cushim-info
 
 .PHONY: tools
 tools: $(TOOLS)
@@ -14,6 +14,11 @@ $(TOOLS_BIN)/cushim-run: tools/cushim-run
 $(TOOLS_BIN)/cushim-ptx: $(BUILD)/obj/tools/cushim-ptx.o $(BUILD)/obj/shim/fatbin.o
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ -lzstd
+
+# cushim-info talks to the library only through the runtime API, like any program.
+$(TOOLS_BIN)/cushim-info: $(BUILD)/obj/tools/cushim-info.o $(LIB13) $(LIBDIR)/libcudart.so
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< -L$(LIBDIR) -l:libcudart.so.13 -Wl,-rpath,'$$ORIGIN/../lib' -ldl
 
 coverage: shim/api_table.def
 	@sh tools/coverage.sh $<
@@ -30,7 +35,7 @@ demo: all $(DEMO)
 
 # make install PREFIX=... / make uninstall PREFIX=...
 VERSION := 0.1.0
-INSTALLED_TOOLS := cushim-run cushim-ptx
+INSTALLED_TOOLS := cushim-run cushim-ptx cushim-info
 .PHONY: install uninstall
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/bin \

@@ -1,0 +1,88 @@
+#!/bin/sh
+# check_tools.sh BUILD - the user tools as a user runs them: cushim-info, cushim-run with
+# --trace and --backend, cushim-ptx, and make install / uninstall into a temporary prefix.
+# Uses the test programs in BUILD/tests/cuda when nvcc built them.
+set -u
+build=$1
+bin=$build/bin
+programs=$build/tests/cuda
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+# check DESCRIPTION COMMAND...: the command must succeed; its output is kept in $tmp/out
+# for the checks that follow (so a check that reads $tmp/out writes elsewhere).
+check() {
+    what=$1
+    shift
+    if "$@" > "$tmp/check" 2>&1; then
+        case "$1" in grep | sh) ;; *) cp "$tmp/check" "$tmp/out" ;; esac
+    else
+        echo "tools: FAIL: $what"
+        sed 's/^/  | /' "$tmp/check" | head -20
+        fail=1
+    fi
+}
+
+# cushim-info: library, backends, every device.
+check "cushim-info runs" "$bin/cushim-info"
+check "cushim-info names the cpu device" grep -q 'Device 0: "cushim CPU device"' "$tmp/out"
+"$bin/cushim-info" > "$tmp/info" 2>&1
+check "cushim-info lists the cpu backend with its device" grep -Eq '^  cpu +1 device$' "$tmp/info"
+CUSHIM_CPU_DEVICES=3 "$bin/cushim-info" > "$tmp/info3" 2>&1
+check "cushim-info shows every device" grep -q '^Device 2: ' "$tmp/info3"
+
+# A bad backend name is a clear error listing the valid ones.
+CUSHIM_BACKEND=tpu "$bin/cushim-info" > "$tmp/bad" 2>&1
+check "CUSHIM_BACKEND=tpu names the valid backends" \
+    grep -q "CUSHIM_BACKEND=tpu is not a backend of this build (valid: cpu" "$tmp/bad"
+
+if [ -x "$programs/streams_events" ]; then
+    # cushim-run --trace=FILE: one line per call in a fixed format, and a summary.
+    check "cushim-run --trace runs a program" \
+        "$bin/cushim-run" --trace="$tmp/trace" "$programs/memory"
+    line='^cushim-trace: \[[0-9]+\] cudaMalloc\(devPtr=0x[0-9a-f]+, size=[0-9]+\) = cudaSuccess <[0-9]+\.[0-9]{3} us>$'
+    check "trace lines name call, decoded arguments, result and duration" grep -Eq "$line" "$tmp/trace"
+    check "trace decodes copy kinds" grep -q 'kind=cudaMemcpyHostToDevice' "$tmp/trace"
+    check "trace decodes dim3 and streams" \
+        grep -Eq 'cudaMemcpy2D\(dst=0x[0-9a-f]+, dpitch=[0-9]+,' "$tmp/trace"
+    check "trace reports failures by name" grep -q ') = cudaErrorInvalidValue <' "$tmp/trace"
+    check "trace ends with a summary" grep -Eq '^cushim-trace: cudaMalloc +[0-9]+ +[0-9.]+ +[0-9.]+$' "$tmp/trace"
+    check "--backend cpu is accepted" "$bin/cushim-run" --backend cpu "$programs/foundation"
+    if "$bin/cushim-run" --backend tpu "$programs/foundation" > "$tmp/tpu" 2>&1; then
+        echo "tools: FAIL: a program under --backend tpu must fail"
+        fail=1
+    fi
+    check "--backend tpu explains itself" grep -q "valid: cpu" "$tmp/tpu"
+
+    # cushim-ptx lists entries and prints the decompressed PTX.
+    check "cushim-ptx reads a program" "$bin/cushim-ptx" "$programs/launch_config"
+    check "cushim-ptx lists the PTX entry" grep -Eq '^entry [0-9]+: PTX compute_75, .* compression zstd' "$tmp/out"
+    "$bin/cushim-ptx" "$programs/launch_config" > "$tmp/ptx" 2>&1
+    check "cushim-ptx prints kernels" grep -q '.entry _Z4markPii' "$tmp/ptx"
+    if "$bin/cushim-ptx" /etc/hostname > /dev/null 2>&1; then
+        echo "tools: FAIL: cushim-ptx accepted a file that is not ELF"
+        fail=1
+    fi
+fi
+
+# make install / uninstall into a temporary prefix.
+prefix=$tmp/prefix
+check "make install" make -s install PREFIX="$prefix" BUILD="$build"
+for f in lib/libcudart.so.13 lib/libcudart.so.12 lib/libcudart.so bin/cushim-run \
+    bin/cushim-info bin/cushim-ptx include/cushim/cuda_types.h lib/pkgconfig/cushim.pc; do
+    [ -e "$prefix/$f" ] || { echo "tools: FAIL: make install did not install $f"; fail=1; }
+done
+check "installed pkg-config file" \
+    env PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --libs --cflags cushim
+check "pkg-config names the prefix" grep -q -- "-L$prefix/lib -lcudart" "$tmp/out"
+check "installed cushim-info finds its library" "$prefix/bin/cushim-info"
+check "installed cushim-info uses the installed library" grep -q "Runtime library:   $prefix/" "$tmp/out"
+if [ -x "$programs/foundation" ]; then
+    check "installed cushim-run runs a program" "$prefix/bin/cushim-run" "$programs/foundation"
+fi
+check "make uninstall" make -s uninstall PREFIX="$prefix" BUILD="$build"
+left=$(find "$prefix" -type f | wc -l)
+[ "$left" -eq 0 ] || { echo "tools: FAIL: make uninstall left $left files"; find "$prefix" -type f; fail=1; }
+
+[ $fail -eq 0 ] && echo "tools: cushim-info, cushim-run (--trace, --backend), cushim-ptx, install/uninstall: all checks passed"
+exit $fail
