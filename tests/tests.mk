@@ -8,13 +8,15 @@ UNIT_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(UNIT_SRC))
 RUNNER := $(TEST_DIR)/check_runner
 CUDA_TEST_SRC := $(wildcard tests/cuda/*.cu)
 HAVE_NVCC := $(shell test -x $(NVCC) && echo yes)
-CUDA_TESTS := $(if $(HAVE_NVCC),$(patsubst tests/cuda/%.cu,$(TEST_DIR)/cuda/%,$(CUDA_TEST_SRC)))
+# The .cu programs do not depend on how the libraries were built, so sanitizer runs share them.
+CUDA_TEST_DIR ?= $(TEST_DIR)/cuda
+CUDA_TESTS := $(if $(HAVE_NVCC),$(patsubst tests/cuda/%.cu,$(CUDA_TEST_DIR)/%,$(CUDA_TEST_SRC)))
 NVCC_FLAGS ?= -cudart shared -O2 -std=c++17 -Xcompiler -Wall
 
 .PHONY: test test-programs test-exports test-tools
 test: all test-programs $(RUNNER) test-exports test-tools $(if $(wildcard tests/abi/abi.mk),test-abi)
 	@$(if $(HAVE_NVCC),,echo "NOTE: nvcc not found at $(NVCC): the .cu test programs are not built or run")
-	CUSHIM_TEST_PROGRAMS=$(if $(HAVE_NVCC),$(TEST_DIR)/cuda) CUSHIM_LIBDIR=$(abspath $(LIBDIR)) \
+	CUSHIM_TEST_PROGRAMS=$(if $(HAVE_NVCC),$(CUDA_TEST_DIR)) CUSHIM_LIBDIR=$(abspath $(LIBDIR)) \
 	    $(RUNNER)
 
 test-programs: $(CUDA_TESTS)
@@ -23,10 +25,21 @@ test-exports: $(LIB13) $(LIB12)
 	sh tests/exports/check_exports.sh $(LIBDIR)
 
 test-tools: all test-programs
-	sh tests/tools/check_tools.sh $(BUILD)
+	sh tests/tools/check_tools.sh $(BUILD) $(CUDA_TEST_DIR)
+
+# The whole suite again with the libraries and tests built with AddressSanitizer and
+# UndefinedBehaviorSanitizer.  nvcc's programs are not instrumented, so the sanitizer runtime is
+# preloaded into them; leaks are valgrind's job (test-valgrind).
+ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+.PHONY: test-asan
+test-asan: test-programs
+	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	CUSHIM_TEST_PRELOAD=$$($(CC) -print-file-name=libasan.so) \
+	    $(MAKE) BUILD=$(BUILD)/asan CUDA_TEST_DIR=$(CUDA_TEST_DIR) OPT=-O1 \
+	    SANITIZE="$(ASAN_FLAGS)" test
 
 # A program may name extra nvcc flags on a line "// nvcc-flags: ...".
-$(TEST_DIR)/cuda/%: tests/cuda/%.cu tests/cuda/common.h
+$(CUDA_TEST_DIR)/%: tests/cuda/%.cu tests/cuda/common.h
 	@mkdir -p $(dir $@)
 	$(NVCC) $(NVCC_FLAGS) $(shell sed -n 's|^// nvcc-flags:||p' $<) -Itests/cuda -o $@ $<
 

@@ -121,11 +121,17 @@ static int run_program(const char *program, const char *stdout_path, int timeout
     pid_t pid = fork();
     if (pid == 0) {
         const char *libdir = getenv("CUSHIM_LIBDIR");
+        /* Sanitizer runs: the sanitizer runtime must come before everything else. */
+        const char *preload_first = getenv("CUSHIM_TEST_PRELOAD");
+        if (preload_first != NULL && preload_first[0] != '\0')
+            setenv("LD_PRELOAD", preload_first, 1);
         if (libdir != NULL && loading == BY_LIBRARY_PATH) {
             setenv("LD_LIBRARY_PATH", libdir, 1);
         } else if (libdir != NULL) {
-            char preload[4096];
-            snprintf(preload, sizeof preload, "%s/libcudart.so.13", libdir);
+            char preload[8192];
+            snprintf(preload, sizeof preload, "%s%s%s/libcudart.so.13",
+                     preload_first != NULL ? preload_first : "",
+                     preload_first != NULL && preload_first[0] ? ":" : "", libdir);
             setenv("LD_PRELOAD", preload, 1);
             const char *cuda = getenv("CUDA_HOME");
             char nvidia[4096];

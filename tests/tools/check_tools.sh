@@ -5,7 +5,10 @@
 set -u
 build=$1
 bin=$build/bin
-programs=$build/tests/cuda
+programs=${2:-$build/tests/cuda}
+# In sanitizer runs the sanitizer runtime is preloaded into nvcc's (uninstrumented) programs.
+preload=${CUSHIM_TEST_PRELOAD:-}
+run() { LD_PRELOAD=$preload "$@"; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
@@ -15,7 +18,7 @@ check() {
     what=$1
     shift
     if "$@" > "$tmp/check" 2>&1; then
-        case "$1" in grep | sh) ;; *) cp "$tmp/check" "$tmp/out" ;; esac
+        case "$1" in grep) ;; *) cp "$tmp/check" "$tmp/out" ;; esac
     else
         echo "tools: FAIL: $what"
         sed 's/^/  | /' "$tmp/check" | head -20
@@ -39,7 +42,7 @@ check "CUSHIM_BACKEND=tpu names the valid backends" \
 if [ -x "$programs/streams_events" ]; then
     # cushim-run --trace=FILE: one line per call in a fixed format, and a summary.
     check "cushim-run --trace runs a program" \
-        "$bin/cushim-run" --trace="$tmp/trace" "$programs/memory"
+        run "$bin/cushim-run" --trace="$tmp/trace" "$programs/memory"
     line='^cushim-trace: \[[0-9]+\] cudaMalloc\(devPtr=0x[0-9a-f]+, size=[0-9]+\) = cudaSuccess <[0-9]+\.[0-9]{3} us>$'
     check "trace lines name call, decoded arguments, result and duration" grep -Eq "$line" "$tmp/trace"
     check "trace decodes copy kinds" grep -q 'kind=cudaMemcpyHostToDevice' "$tmp/trace"
@@ -47,8 +50,8 @@ if [ -x "$programs/streams_events" ]; then
         grep -Eq 'cudaMemcpy2D\(dst=0x[0-9a-f]+, dpitch=[0-9]+,' "$tmp/trace"
     check "trace reports failures by name" grep -q ') = cudaErrorInvalidValue <' "$tmp/trace"
     check "trace ends with a summary" grep -Eq '^cushim-trace: cudaMalloc +[0-9]+ +[0-9.]+ +[0-9.]+$' "$tmp/trace"
-    check "--backend cpu is accepted" "$bin/cushim-run" --backend cpu "$programs/foundation"
-    if "$bin/cushim-run" --backend tpu "$programs/foundation" > "$tmp/tpu" 2>&1; then
+    check "--backend cpu is accepted" run "$bin/cushim-run" --backend cpu "$programs/foundation"
+    if run "$bin/cushim-run" --backend tpu "$programs/foundation" > "$tmp/tpu" 2>&1; then
         echo "tools: FAIL: a program under --backend tpu must fail"
         fail=1
     fi
@@ -78,7 +81,7 @@ check "pkg-config names the prefix" grep -q -- "-L$prefix/lib -lcudart" "$tmp/ou
 check "installed cushim-info finds its library" "$prefix/bin/cushim-info"
 check "installed cushim-info uses the installed library" grep -q "Runtime library:   $prefix/" "$tmp/out"
 if [ -x "$programs/foundation" ]; then
-    check "installed cushim-run runs a program" "$prefix/bin/cushim-run" "$programs/foundation"
+    check "installed cushim-run runs a program" run "$prefix/bin/cushim-run" "$programs/foundation"
 fi
 check "make uninstall" make -s uninstall PREFIX="$prefix" BUILD="$build"
 left=$(find "$prefix" -type f | wc -l)
