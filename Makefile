@@ -73,6 +73,7 @@ include tools/tools.mk
 include tests/tests.mk
 -include tests/abi/abi.mk
 -include tests/bench/bench.mk
+include tests/fuzz/fuzz.mk
 
 # Generated maps and per-library objects are kept between runs, so nothing relinks needlessly.
 .SECONDARY:

@@ -16,8 +16,8 @@
 #include <zstd.h>
 
 #define ENTRY_MIN_HEADER 64u
-/* No real PTX or cubin comes near this; it keeps a corrupt size from exhausting memory. */
-#define MAX_PLAIN_SIZE (1ull << 31)
+/* No real PTX or cubin comes near this; it keeps a corrupt entry from exhausting memory. */
+#define MAX_PLAIN_SIZE (1ull << 28)
 
 static void say(char *why, size_t why_len, const char *fmt, ...)
 {
@@ -161,32 +161,59 @@ static char *copy_plain(const struct fatbin_entry *entry, size_t *len)
     return out;
 }
 
+/* Streams the frame into a buffer that grows with the output actually produced, so a header
+ * that lies about sizes cannot make us allocate more than the data really expands to. */
 static char *decompress_zstd(const struct fatbin_entry *entry, size_t *len, char *why,
                              size_t why_len)
 {
-    unsigned long long frame = ZSTD_getFrameContentSize(entry->payload, entry->stored_size);
-    size_t expect = entry->plain_size;
-    if (frame != ZSTD_CONTENTSIZE_UNKNOWN && frame != ZSTD_CONTENTSIZE_ERROR)
-        expect = (size_t)frame;
-    if (expect == 0 || expect > MAX_PLAIN_SIZE) {
-        say(why, why_len, "zstd entry has an implausible uncompressed size (%zu)", expect);
-        return NULL;
+    ZSTD_DCtx *dctx = ZSTD_createDCtx();
+    size_t cap = entry->plain_size > 0 && entry->plain_size < (1u << 20) ? entry->plain_size + 1
+                                                                        : (1u << 20);
+    char *out = malloc(cap);
+    if (dctx == NULL || out == NULL) {
+        say(why, why_len, "out of memory decompressing an entry");
+        goto fail;
     }
-    char *out = malloc(expect + 1);
-    if (out == NULL) {
-        say(why, why_len, "out of memory decompressing a %zu-byte entry", expect);
-        return NULL;
+    ZSTD_inBuffer in = {entry->payload, entry->stored_size, 0};
+    size_t used = 0;
+    for (;;) {
+        if (cap - used < 4096) {
+            if (cap >= MAX_PLAIN_SIZE) {
+                say(why, why_len, "zstd entry expands beyond %llu bytes",
+                    (unsigned long long)MAX_PLAIN_SIZE);
+                goto fail;
+            }
+            char *bigger = realloc(out, cap * 2);
+            if (bigger == NULL) {
+                say(why, why_len, "out of memory decompressing an entry");
+                goto fail;
+            }
+            out = bigger;
+            cap *= 2;
+        }
+        ZSTD_outBuffer o = {out, cap - 1, used};
+        size_t rc = ZSTD_decompressStream(dctx, &o, &in);
+        used = o.pos;
+        if (ZSTD_isError(rc)) {
+            say(why, why_len, "zstd entry does not decompress: %s", ZSTD_getErrorName(rc));
+            goto fail;
+        }
+        if (rc == 0)
+            break; /* frame complete */
+        if (in.pos == in.size && o.pos < o.size) {
+            say(why, why_len, "zstd entry is truncated");
+            goto fail;
+        }
     }
-    size_t got = ZSTD_decompress(out, expect, entry->payload, entry->stored_size);
-    if (ZSTD_isError(got)) {
-        say(why, why_len, "zstd entry does not decompress: %s", ZSTD_getErrorName(got));
-        free(out);
-        return NULL;
-    }
-    out[got] = '\0';
+    ZSTD_freeDCtx(dctx);
+    out[used] = '\0';
     /* The decompressed PTX carries its own NUL; report the text length. */
-    *len = entry->kind == FATBIN_KIND_PTX ? strlen(out) : got;
+    *len = entry->kind == FATBIN_KIND_PTX ? strlen(out) : used;
     return out;
+fail:
+    ZSTD_freeDCtx(dctx);
+    free(out);
+    return NULL;
 }
 
 char *fatbin_entry_contents(const struct fatbin_entry *entry, size_t *len, char *why,

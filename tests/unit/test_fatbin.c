@@ -5,6 +5,7 @@
  * so an over-read crashes the test instead of passing silently.
  */
 #include <check.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -243,6 +244,34 @@ START_TEST(damaged_zstd_payload_is_reported)
 }
 END_TEST
 
+/* Every input the fuzzer ever kept (tests/fuzz/corpus/fatbin, crashes fixed included) is
+ * replayed here, guarded, so a fixed crash stays fixed in every `make test`. */
+START_TEST(fuzz_corpus_replays_cleanly)
+{
+    DIR *d = opendir("tests/fuzz/corpus/fatbin");
+    ck_assert(d != NULL);
+    struct dirent *e;
+    int replayed = 0;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char name[300];
+        snprintf(name, sizeof name, "../fuzz/corpus/fatbin/%s", e->d_name);
+        size_t len;
+        unsigned char *raw = read_data(name, &len);
+        struct guarded g = guard(raw, len);
+        char why[256];
+        int entries = 0;
+        fatbin_for_each_entry(g.data, len, count_entry, &entries, why, sizeof why);
+        unguard(&g);
+        free(raw);
+        replayed++;
+    }
+    closedir(d);
+    ck_assert_int_ge(replayed, 4);
+}
+END_TEST
+
 Suite *suite_fatbin(void)
 {
     Suite *s = suite_create("fatbin");
@@ -255,6 +284,7 @@ Suite *suite_fatbin(void)
     tcase_add_test(tc, corruptions_never_crash);
     tcase_add_test(tc, wrapper_is_checked);
     tcase_add_test(tc, damaged_zstd_payload_is_reported);
+    tcase_add_test(tc, fuzz_corpus_replays_cleanly);
     suite_add_tcase(s, tc);
     return s;
 }
