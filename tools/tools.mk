@@ -52,3 +52,11 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(INSTALLED_TOOLS))
 	rm -rf $(DESTDIR)$(PREFIX)/include/cushim
 	rm -f $(DESTDIR)$(PREFIX)/lib/pkgconfig/cushim.pc
+
+# make samples-report CUDA_SAMPLES=<path to a cuda-samples checkout>: rebuild the table of
+# NVIDIA's runtime-only samples on the cpu backend and put it in README.md between the markers.
+.PHONY: samples-report
+samples-report: all
+	@test -n "$(CUDA_SAMPLES)" || { echo "usage: make samples-report CUDA_SAMPLES=<checkout>"; exit 2; }
+	sh tools/samples-report.sh $(CUDA_SAMPLES) $(BUILD) | tee $(BUILD)/samples-report.md
+	python3 tools/update-readme-table.py README.md $(BUILD)/samples-report.md
