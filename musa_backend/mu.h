@@ -37,6 +37,9 @@ typedef struct mu_function *MUfunction;
 
 /* Flags for operations that take a stream. */
 #define MU_OP_SYNC 0x1u /* return only once the operation has completed */
+/* muMemcpy3D: the caller keeps pageable host memory valid until the copy has run (a graph's
+ * copy nodes), so the copy stays asynchronous instead of completing before the call returns. */
+#define MU_OP_ASYNC_PAGEABLE 0x2u
 
 /* Stream creation flags (cudaStreamNonBlocking has the same value). */
 #define MU_STREAM_NON_BLOCKING 0x1u
@@ -160,6 +163,11 @@ struct mu_driver {
                                   const char *name);
     MUresult (*muFuncGetInfo)(struct mu_func_info *info, MUfunction fn);
     MUresult (*muFuncSetAttribute)(MUfunction fn, enum mu_func_attribute attr, int value);
+    /* Where parameter index lives in the kernel's parameter buffer and how big it is (as
+     * cuFuncGetParamInfo), so the runtime can keep copies of a launch's arguments (graph
+     * nodes).  MU_ERROR_INVALID_VALUE past the last parameter; MU_ERROR_NOT_SUPPORTED when the
+     * backend cannot say. */
+    MUresult (*muFuncGetParamInfo)(MUfunction fn, int index, size_t *offset, size_t *size);
     /* args[i] points at the value of parameter i, as in cuLaunchKernel. */
     MUresult (*muLaunchKernel)(MUfunction fn, const struct mu_launch_config *config,
                                void **args);

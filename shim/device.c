@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "api.h"
+#include "capture.h"
 #include "device.h"
+#include "mempool.h"
 
 struct device_settings {
     unsigned flags;
@@ -201,9 +203,14 @@ cudaError_t impl_cudaDeviceSynchronize(void)
     const struct mu_driver *driver;
     int dev;
     cudaError_t error = cushim_begin(&driver, &dev);
+    if (error == cudaSuccess)
+        error = cushim_capture_check_device(dev); /* a capturing stream cannot be waited for */
     if (error != cudaSuccess)
         return error;
-    return cushim_from_mu(driver->muDeviceSynchronize(dev));
+    error = cushim_from_mu(driver->muDeviceSynchronize(dev));
+    if (error == cudaSuccess)
+        cushim_mempool_after_device_sync(dev); /* pools release memory at synchronisation */
+    return error;
 }
 
 cudaError_t impl_cudaDeviceReset(void)
@@ -218,6 +225,7 @@ cudaError_t impl_cudaDeviceReset(void)
     cushim_events_forget_device(dev);
     cushim_memory_forget_device(dev);
     cushim_modules_forget_device(dev);
+    cushim_graphs_forget_device(dev);
     pthread_mutex_lock(&settings_lock);
     memset(&settings[dev], 0, sizeof settings[dev]);
     pthread_mutex_unlock(&settings_lock);

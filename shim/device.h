@@ -26,5 +26,6 @@ void cushim_streams_forget_device(int device);
 void cushim_events_forget_device(int device);
 void cushim_memory_forget_device(int device);
 void cushim_modules_forget_device(int device);
+void cushim_graphs_forget_device(int device); /* captures and executable graphs */
 
 #endif

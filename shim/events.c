@@ -1,13 +1,20 @@
 /*
  * events.c - event handles (a uthash map of the events this runtime created) and the event
- * management API, plus cudaStreamWaitEvent, which needs both kinds of handle.
+ * management API, plus cudaStreamWaitEvent, which needs both kinds of handle.  Recording and
+ * waiting are stream operations (stream_ops.h): on a capturing stream they shape the capture
+ * (capture.c) instead of reaching the backend.  An event last recorded in a capture stands for
+ * no work that can be waited for on the host, so queries and waits on it fail as NVIDIA's do.
  */
 #include <pthread.h>
 #include <stdlib.h>
 #include <uthash.h>
 
 #include "api.h"
+#include "capture.h"
 #include "device.h"
+#include "events.h"
+#include "mempool.h"
+#include "stream_ops.h"
 #include "streams.h"
 
 struct event_handle {
@@ -30,6 +37,20 @@ static int lookup(cudaEvent_t key, struct event_handle *out)
         *out = *h;
     pthread_mutex_unlock(&lock);
     return h != NULL ? 0 : -1;
+}
+
+int cushim_event_lookup(cudaEvent_t event, MUevent *out, int *device, unsigned *flags)
+{
+    struct event_handle h;
+    if (lookup(event, &h) != 0)
+        return -1;
+    if (out != NULL)
+        *out = h.event;
+    if (device != NULL)
+        *device = h.device;
+    if (flags != NULL)
+        *flags = h.flags;
+    return 0;
 }
 
 void cushim_events_forget_device(int device)
@@ -94,6 +115,7 @@ cudaError_t impl_cudaEventDestroy(cudaEvent_t event)
     pthread_mutex_unlock(&lock);
     if (h == NULL)
         return cudaErrorInvalidResourceHandle;
+    cushim_capture_forget_event(event);
     MUresult r = cushim_backend(NULL)->muEventDestroy(h->event);
     free(h);
     return cushim_from_mu(r);
@@ -114,7 +136,8 @@ cudaError_t impl_cudaEventRecordWithFlags(cudaEvent_t event, cudaStream_t stream
     /* An event records work of its own device only. */
     if (ref.device != h.device)
         return cudaErrorInvalidResourceHandle;
-    return cushim_from_mu(cushim_backend(NULL)->muEventRecord(h.event, ref.stream));
+    struct cushim_op op = {.kind = cudaGraphNodeTypeEventRecord, .event = {event, flags}};
+    return cushim_enqueue(&ref, &op);
 }
 
 cudaError_t impl_cudaEventRecord(cudaEvent_t event, cudaStream_t stream)
@@ -127,6 +150,9 @@ cudaError_t impl_cudaEventQuery(cudaEvent_t event)
     struct event_handle h;
     if (lookup(event, &h) != 0)
         return cudaErrorInvalidResourceHandle;
+    cudaError_t error = cushim_capture_check_event(event);
+    if (error != cudaSuccess)
+        return error;
     return cushim_from_mu(cushim_backend(NULL)->muEventQuery(h.event));
 }
 
@@ -135,7 +161,13 @@ cudaError_t impl_cudaEventSynchronize(cudaEvent_t event)
     struct event_handle h;
     if (lookup(event, &h) != 0)
         return cudaErrorInvalidResourceHandle;
-    return cushim_from_mu(cushim_backend(NULL)->muEventSynchronize(h.event));
+    cudaError_t error = cushim_capture_check_event(event);
+    if (error != cudaSuccess)
+        return error;
+    error = cushim_from_mu(cushim_backend(NULL)->muEventSynchronize(h.event));
+    if (error == cudaSuccess)
+        cushim_mempool_sync_point(h.device);
+    return error;
 }
 
 cudaError_t impl_cudaEventElapsedTime(float *ms, cudaEvent_t start, cudaEvent_t end)
@@ -147,6 +179,11 @@ cudaError_t impl_cudaEventElapsedTime(float *ms, cudaEvent_t start, cudaEvent_t 
         return cudaErrorInvalidResourceHandle;
     if (a.device != b.device)
         return cudaErrorInvalidResourceHandle;
+    cudaError_t error = cushim_capture_check_event(start);
+    if (error == cudaSuccess)
+        error = cushim_capture_check_event(end);
+    if (error != cudaSuccess)
+        return error;
     return cushim_from_mu(cushim_backend(NULL)->muEventElapsedTime(ms, a.event, b.event));
 }
 
@@ -163,5 +200,6 @@ cudaError_t impl_cudaStreamWaitEvent(cudaStream_t stream, cudaEvent_t event,
     if (error != cudaSuccess)
         return error;
     /* Waiting across devices is allowed: the stream simply waits for the other device. */
-    return cushim_from_mu(cushim_backend(NULL)->muStreamWaitEvent(ref.stream, h.event, flags));
+    struct cushim_op op = {.kind = cudaGraphNodeTypeWaitEvent, .event = {event, flags}};
+    return cushim_enqueue(&ref, &op);
 }

@@ -2,8 +2,10 @@
  * launch.c - kernel launches: the call configuration nvcc's <<<>>> pushes and pops, the
  * cudaKernel_t handles of __cudaGetKernel, and every launch entry point, which all end in
  * cushim_launch: resolve the stream, validate the configuration with the codes NVIDIA's CUDA 13
- * runtime returns (shared/FACTS.md), load the kernel's module on the device, hand it to the
- * backend.  A rejected launch does not run and its error is not sticky.
+ * runtime returns (shared/FACTS.md), load the kernel's module on the device, and enqueue the
+ * launch (stream_ops.h: run by the backend, or captured into a graph).  Kernel graph nodes are
+ * checked by the same cushim_kernel_prepare.  A rejected launch does not run and its error is
+ * not sticky.
  */
 #include <stdint.h>
 
@@ -11,6 +13,7 @@
 #include "device.h"
 #include "launch.h"
 #include "registration.h"
+#include "stream_ops.h"
 #include "streams.h"
 
 /* ---- <<<grid, block, shared, stream>>> ------------------------------------------------- */
@@ -90,22 +93,18 @@ static cudaError_t check_config(int device, dim3 grid, dim3 block)
     return cudaSuccess;
 }
 
-cudaError_t cushim_launch(struct cushim_function *fn, const struct cushim_launch *l)
+/* The checks NVIDIA's runtime makes when a launch is made (or a kernel node is added), with
+ * its codes; what passes is described as an operation whose arguments are still the caller's. */
+cudaError_t cushim_kernel_prepare(struct cushim_function *fn, const void *func,
+                                  const struct cushim_launch *l, int device,
+                                  struct cushim_op *op)
 {
     if (fn == NULL)
         return cudaErrorInvalidDeviceFunction;
-    struct cushim_stream_ref ref;
-    cudaError_t error = cushim_stream_resolve(l->stream, &ref);
-    if (error != cudaSuccess)
-        return error;
     const struct mu_driver *driver;
-    int device;
-    error = cushim_begin(&driver, &device);
+    cudaError_t error = cushim_begin_device(&driver, device);
     if (error != cudaSuccess)
         return error;
-    /* A kernel runs on the current device; a stream of another device cannot take it. */
-    if (ref.device != device)
-        return cudaErrorInvalidResourceHandle;
     error = check_config(device, l->grid, l->block);
     if (error != cudaSuccess)
         return error;
@@ -134,27 +133,60 @@ cudaError_t cushim_launch(struct cushim_function *fn, const struct cushim_launch
         if (blocks > resident)
             return cudaErrorCooperativeLaunchTooLarge;
     }
-    struct mu_launch_config config = {
-        .grid = l->grid,
-        .block = l->block,
-        .shared_mem_bytes = l->shared_mem,
-        .stream = ref.stream,
-        .cooperative = l->cooperative,
+    *op = (struct cushim_op){
+        .kind = cudaGraphNodeTypeKernel,
+        .kernel =
+            {
+                .func = func,
+                .fn = fn,
+                .f = f,
+                .device = device,
+                .grid = l->grid,
+                .block = l->block,
+                .shared_mem = l->shared_mem,
+                .cooperative = l->cooperative,
+                .args = l->args,
+                .nparams = info.num_params,
+            },
     };
-    return cushim_from_mu(driver->muLaunchKernel(f, &config, l->args));
+    return cudaSuccess;
+}
+
+cudaError_t cushim_launch(struct cushim_function *fn, const struct cushim_launch *l)
+{
+    if (fn == NULL)
+        return cudaErrorInvalidDeviceFunction;
+    struct cushim_stream_ref ref;
+    cudaError_t error = cushim_stream_resolve(l->stream, &ref);
+    if (error != cudaSuccess)
+        return error;
+    const struct mu_driver *driver;
+    int device;
+    error = cushim_begin(&driver, &device);
+    if (error != cudaSuccess)
+        return error;
+    /* A kernel runs on the current device; a stream of another device cannot take it. */
+    if (ref.device != device)
+        return cudaErrorInvalidResourceHandle;
+    struct cushim_op op;
+    error = cushim_kernel_prepare(fn, l->func != NULL ? l->func : (const void *)fn, l, device,
+                                  &op);
+    if (error != cudaSuccess)
+        return error;
+    return cushim_enqueue(&ref, &op);
 }
 
 cudaError_t impl___cudaLaunchKernel(cudaKernel_t kernel, dim3 gridDim, dim3 blockDim,
                                     void **args, size_t sharedMem, cudaStream_t stream)
 {
-    struct cushim_launch l = {gridDim, blockDim, args, sharedMem, stream, 0};
+    struct cushim_launch l = {gridDim, blockDim, args, sharedMem, stream, 0, NULL};
     return cushim_launch(cushim_function_by_kernel(kernel), &l);
 }
 
 cudaError_t impl_cudaLaunchKernel(const void *func, dim3 gridDim, dim3 blockDim, void **args,
                                   size_t sharedMem, cudaStream_t stream)
 {
-    struct cushim_launch l = {gridDim, blockDim, args, sharedMem, stream, 0};
+    struct cushim_launch l = {gridDim, blockDim, args, sharedMem, stream, 0, func};
     return cushim_launch(cushim_function_of(func), &l);
 }
 
@@ -162,7 +194,7 @@ cudaError_t impl_cudaLaunchCooperativeKernel(const void *func, dim3 gridDim, dim
                                              void **args, size_t sharedMem,
                                              cudaStream_t stream)
 {
-    struct cushim_launch l = {gridDim, blockDim, args, sharedMem, stream, 1};
+    struct cushim_launch l = {gridDim, blockDim, args, sharedMem, stream, 1, func};
     return cushim_launch(cushim_function_of(func), &l);
 }
 
@@ -172,7 +204,7 @@ cudaError_t impl_cudaLaunchKernelExC(const cudaLaunchConfig_t *config, const voi
     if (config == NULL || (config->numAttrs > 0 && config->attrs == NULL))
         return cudaErrorInvalidValue;
     struct cushim_launch l = {config->gridDim, config->blockDim, args, config->dynamicSmemBytes,
-                              config->stream, 0};
+                              config->stream, 0, func};
     for (unsigned i = 0; i < config->numAttrs; i++) {
         const cudaLaunchAttribute *a = &config->attrs[i];
         switch (a->id) {

@@ -16,6 +16,7 @@ struct cushim_launch {
     size_t shared_mem;
     cudaStream_t stream;
     int cooperative;
+    const void *func; /* what the program named the kernel by (NULL: the cudaKernel_t) */
 };
 
 cudaError_t cushim_launch(struct cushim_function *fn, const struct cushim_launch *launch);

@@ -8,14 +8,19 @@
  * cudaErrorInvalidValue and nothing is copied.  cudaMemcpyDefault takes its direction from the
  * map (unified addressing).  Copies to or from pageable host memory complete before the call
  * returns, even in the async forms, as NVIDIA documents, so the caller may reuse the buffer.
+ * What passes the checks is described as a stream operation (stream_ops.h) and enqueued, so a
+ * capturing stream records it instead; graph copy and fill nodes are checked by the same
+ * cushim_copy_prepare and cushim_fill_prepare.
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
 #include "device.h"
 #include "memcpy.h"
 #include "memory_map.h"
+#include "stream_ops.h"
 #include "streams.h"
 
 /* Where one side of a copy lives, once checked. */
@@ -75,50 +80,73 @@ static int device_side(enum cudaMemcpyKind kind, int dst)
     }
 }
 
-cudaError_t cushim_copy(const struct cushim_copy *c, cudaStream_t stream, int async)
+cudaError_t cushim_copy_prepare(const struct cushim_copy *c, int device, struct cushim_op *op)
 {
     if ((unsigned)c->kind > cudaMemcpyDefault)
         return cudaErrorInvalidMemcpyDirection;
     if (c->width > c->dst_pitch || c->width > c->src_pitch)
         return cudaErrorInvalidPitchValue;
-    struct cushim_stream_ref ref;
-    cudaError_t error = cushim_stream_resolve(stream, &ref);
-    if (error != cudaSuccess)
-        return error;
     size_t dst_span, src_span;
     if (touched_span(c->dst_pitch, c->dst_height, c->width, c->height, c->depth, &dst_span) ||
         touched_span(c->src_pitch, c->src_height, c->width, c->height, c->depth, &src_span))
         return cudaErrorInvalidValue;
-    if (dst_span == 0)
-        return cudaSuccess;
-    enum side dst_side, src_side;
-    error = check_side(c->dst, dst_span, device_side(c->kind, 1), &dst_side);
-    if (error == cudaSuccess)
-        error = check_side(c->src, src_span, device_side(c->kind, 0), &src_side);
-    if (error != cudaSuccess)
-        return error;
+    enum side dst_side = SIDE_PAGEABLE, src_side = SIDE_PAGEABLE;
+    if (dst_span != 0) { /* an empty copy touches nothing, so nothing is checked */
+        cudaError_t error = check_side(c->dst, dst_span, device_side(c->kind, 1), &dst_side);
+        if (error == cudaSuccess)
+            error = check_side(c->src, src_span, device_side(c->kind, 0), &src_side);
+        if (error != cudaSuccess)
+            return error;
+    }
     enum cudaMemcpyKind kind = c->kind;
     if (kind == cudaMemcpyDefault) {
         int to_device = dst_side == SIDE_DEVICE, from_device = src_side == SIDE_DEVICE;
         kind = to_device ? (from_device ? cudaMemcpyDeviceToDevice : cudaMemcpyHostToDevice)
                          : (from_device ? cudaMemcpyDeviceToHost : cudaMemcpyHostToHost);
     }
-    struct mu_copy3d copy = {
-        .kind = kind,
-        .dst = c->dst,
-        .src = c->src,
-        .dst_pitch = c->dst_pitch,
-        .dst_height = c->dst_height,
-        .src_pitch = c->src_pitch,
-        .src_height = c->src_height,
-        .width_bytes = c->width,
-        .height = c->height,
-        .depth = c->depth,
+    *op = (struct cushim_op){
+        .kind = cudaGraphNodeTypeMemcpy,
+        .copy =
+            {
+                .params =
+                    {
+                        .srcPtr = {(void *)c->src, c->src_pitch, c->width, c->src_height},
+                        .dstPtr = {c->dst, c->dst_pitch, c->width, c->dst_height},
+                        .extent = {c->width, c->height, c->depth},
+                        .kind = c->kind,
+                    },
+                .copy =
+                    {
+                        .kind = kind,
+                        .dst = c->dst,
+                        .src = c->src,
+                        .dst_pitch = c->dst_pitch,
+                        .dst_height = c->dst_height,
+                        .src_pitch = c->src_pitch,
+                        .src_height = c->src_height,
+                        .width_bytes = dst_span != 0 ? c->width : 0,
+                        .height = c->height,
+                        .depth = c->depth,
+                    },
+                .pageable = dst_side == SIDE_PAGEABLE || src_side == SIDE_PAGEABLE,
+                .device = device,
+            },
     };
-    unsigned flags = 0;
-    if (!async || dst_side == SIDE_PAGEABLE || src_side == SIDE_PAGEABLE)
-        flags |= MU_OP_SYNC;
-    return cushim_from_mu(cushim_backend(NULL)->muMemcpy3D(&copy, ref.stream, flags));
+    return cudaSuccess;
+}
+
+cudaError_t cushim_copy(const struct cushim_copy *c, cudaStream_t stream, int async)
+{
+    struct cushim_stream_ref ref;
+    cudaError_t error = cushim_stream_resolve(stream, &ref);
+    if (error != cudaSuccess)
+        return error;
+    struct cushim_op op;
+    error = cushim_copy_prepare(c, ref.device, &op);
+    if (error != cudaSuccess)
+        return error;
+    op.sync = !async;
+    return cushim_enqueue(&ref, &op);
 }
 
 static struct cushim_copy linear(void *dst, const void *src, size_t count,
@@ -161,15 +189,11 @@ cudaError_t impl_cudaMemcpy2DAsync(void *dst, size_t dpitch, const void *src, si
     return cushim_copy(&c, stream, 1);
 }
 
-static cudaError_t copy_3d(const struct cudaMemcpy3DParms *p, cudaStream_t stream, int async)
+cudaError_t cushim_copy_from_3d(const struct cudaMemcpy3DParms *p, struct cushim_copy *c)
 {
-    if (p == NULL)
-        return cudaErrorInvalidValue;
-    if (p->srcArray != NULL || p->dstArray != NULL)
-        return cushim_copy_3d_arrays(p, stream, async);
     const struct cudaPitchedPtr *s = &p->srcPtr, *d = &p->dstPtr;
     /* For linear memory the x position and the width are in bytes. */
-    struct cushim_copy c = {
+    *c = (struct cushim_copy){
         .dst = (char *)d->ptr + p->dstPos.z * d->pitch * d->ysize + p->dstPos.y * d->pitch +
                p->dstPos.x,
         .src = (const char *)s->ptr + p->srcPos.z * s->pitch * s->ysize +
@@ -183,9 +207,20 @@ static cudaError_t copy_3d(const struct cudaMemcpy3DParms *p, cudaStream_t strea
         .depth = p->extent.depth,
         .kind = p->kind,
     };
-    if (c.depth > 1 && (c.height > d->ysize || c.height > s->ysize))
+    if (c->depth > 1 && (c->height > d->ysize || c->height > s->ysize))
         return cudaErrorInvalidValue;
-    return cushim_copy(&c, stream, async);
+    return cudaSuccess;
+}
+
+static cudaError_t copy_3d(const struct cudaMemcpy3DParms *p, cudaStream_t stream, int async)
+{
+    if (p == NULL)
+        return cudaErrorInvalidValue;
+    if (p->srcArray != NULL || p->dstArray != NULL)
+        return cushim_copy_3d_arrays(p, stream, async);
+    struct cushim_copy c;
+    cudaError_t error = cushim_copy_from_3d(p, &c);
+    return error != cudaSuccess ? error : cushim_copy(&c, stream, async);
 }
 
 cudaError_t impl_cudaMemcpy3D(const struct cudaMemcpy3DParms *p)
@@ -259,29 +294,79 @@ cudaError_t impl_cudaMemcpy3DPeerAsync(const struct cudaMemcpy3DPeerParms *p,
     return copy_3d_peer(p, stream, 1);
 }
 
-/* Fills: the destination must be device-accessible memory, wholly inside one range. */
+/* Fills: the destination must be device-accessible memory, wholly inside one range.  width
+ * counts elements of element_size bytes (1, 2 or 4); the stream API fills bytes. */
+#define MAX_PATTERN_BYTES ((size_t)64 << 20)
+
+static int uniform_bytes(unsigned value, unsigned element_size)
+{
+    for (unsigned i = 1; i < element_size; i++)
+        if (((value >> (8 * i)) & 0xffu) != (value & 0xffu))
+            return 0;
+    return 1;
+}
+
+cudaError_t cushim_fill_prepare(void *dst, size_t pitch, size_t height_per_slice,
+                                unsigned value, unsigned element_size, size_t width,
+                                size_t height, size_t depth, int device, struct cushim_op *op)
+{
+    if (element_size != 1 && element_size != 2 && element_size != 4)
+        return cudaErrorInvalidValue;
+    size_t width_bytes;
+    if (__builtin_mul_overflow(width, (size_t)element_size, &width_bytes))
+        return cudaErrorInvalidValue;
+    if (width_bytes > pitch)
+        return cudaErrorInvalidPitchValue;
+    size_t span;
+    if (touched_span(pitch, height_per_slice, width_bytes, height, depth, &span))
+        return cudaErrorInvalidValue;
+    if (span != 0) {
+        enum side side;
+        cudaError_t error = check_side(dst, span, 1, &side);
+        if (error != cudaSuccess)
+            return error;
+    }
+    *op = (struct cushim_op){
+        .kind = cudaGraphNodeTypeMemset,
+        .fill =
+            {
+                .params = {dst, pitch, value, element_size, width, height},
+                .height_per_slice = height_per_slice,
+                .depth = depth,
+                .device = device,
+            },
+    };
+    if (span != 0 && !uniform_bytes(value, element_size)) {
+        /* The backend fills bytes: a wider pattern is copied from a host image of the
+         * filled region instead. */
+        size_t bytes = width_bytes * height * depth;
+        if (bytes / height / depth != width_bytes || bytes > MAX_PATTERN_BYTES)
+            return cudaErrorNotSupported;
+        unsigned char *pattern = malloc(bytes);
+        if (pattern == NULL)
+            return cudaErrorMemoryAllocation;
+        for (size_t i = 0; i < bytes; i += element_size)
+            memcpy(pattern + i, &value, element_size); /* little-endian, as the device is */
+        op->fill.pattern = pattern;
+    }
+    return cudaSuccess;
+}
+
 static cudaError_t fill(void *dst, size_t pitch, size_t height_per_slice, int value,
                         size_t width, size_t height, size_t depth, cudaStream_t stream,
                         int async)
 {
-    if (width > pitch)
-        return cudaErrorInvalidPitchValue;
     struct cushim_stream_ref ref;
     cudaError_t error = cushim_stream_resolve(stream, &ref);
     if (error != cudaSuccess)
         return error;
-    size_t span;
-    if (touched_span(pitch, height_per_slice, width, height, depth, &span))
-        return cudaErrorInvalidValue;
-    if (span == 0)
-        return cudaSuccess;
-    enum side side;
-    error = check_side(dst, span, 1, &side);
+    struct cushim_op op;
+    error = cushim_fill_prepare(dst, pitch, height_per_slice, (unsigned char)value, 1, width,
+                                height, depth, ref.device, &op);
     if (error != cudaSuccess)
         return error;
-    return cushim_from_mu(cushim_backend(NULL)->muMemset3D(
-        (MUdeviceptr)(uintptr_t)dst, pitch, height_per_slice, value, width, height, depth,
-        ref.stream, async ? 0 : MU_OP_SYNC));
+    op.sync = !async;
+    return cushim_enqueue(&ref, &op);
 }
 
 cudaError_t impl_cudaMemset(void *devPtr, int value, size_t count)

@@ -1,15 +1,19 @@
 /*
  * memory.c - allocation and release of device, managed and host memory, host registration,
- * stream-ordered allocation, memory information and pointer attributes.  Every range handed
- * out is recorded in the memory map (memory_map.h) so frees, copies and unified addressing can
- * check it; copies and fills themselves are in memcpy.c.
+ * memory information and pointer attributes.  Every range handed out is recorded in the memory
+ * map (memory_map.h) so frees, copies and unified addressing can check it; copies and fills
+ * themselves are in memcpy.c, stream-ordered allocation (pools, graph allocations) in
+ * mempool.c and graph_mem.c, to which cudaFree hands their ranges.  Allocating and freeing are
+ * "potentially unsafe" during stream capture (capture.c decides).
  */
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "api.h"
+#include "capture.h"
 #include "device.h"
 #include "memory_map.h"
+#include "mempool.h"
 #include "streams.h"
 
 /* Pitch of cudaMallocPitch/cudaMalloc3D rows: NVIDIA aligns rows for texture fetches. */
@@ -50,6 +54,8 @@ static cudaError_t device_alloc(void **devPtr, size_t size, enum cushim_mem_kind
     const struct mu_driver *driver;
     int device;
     cudaError_t error = cushim_begin(&driver, &device);
+    if (error == cudaSuccess)
+        error = cushim_capture_check_unsafe();
     if (error != cudaSuccess)
         return error;
     /* NVIDIA answers a zero-byte request with success and a null pointer. */
@@ -129,6 +135,8 @@ cudaError_t impl_cudaFree(void *devPtr)
         return error;
     if (devPtr == NULL)
         return cudaSuccess;
+    if ((error = cushim_capture_check_unsafe()) != cudaSuccess)
+        return error;
     struct cushim_range r;
     if (cushim_memory_find((uintptr_t)devPtr, &r) != 0 || r.base != (uintptr_t)devPtr ||
         !is_device_memory(&r))
@@ -136,6 +144,9 @@ cudaError_t impl_cudaFree(void *devPtr)
     MUresult sync = driver->muDeviceSynchronize(r.device);
     if (sync != MU_SUCCESS)
         return cushim_from_mu(sync);
+    /* Memory of a pool or of a graph goes back to where it came from. */
+    if (r.flags & (CUSHIM_MEM_FLAG_POOL | CUSHIM_MEM_FLAG_GRAPH))
+        return cushim_mempool_free_now(devPtr);
     if (cushim_memory_remove((uintptr_t)devPtr, is_device_memory, &r) != 0)
         return cudaErrorInvalidValue; /* another thread freed it first */
     return cushim_from_mu(driver->muMemFree((MUdeviceptr)r.base));
@@ -151,6 +162,8 @@ cudaError_t impl_cudaHostAlloc(void **pHost, size_t size, unsigned int flags)
     const struct mu_driver *driver;
     int device;
     cudaError_t error = cushim_begin(&driver, &device);
+    if (error == cudaSuccess)
+        error = cushim_capture_check_unsafe();
     if (error != cudaSuccess)
         return error;
     if (size == 0) {
@@ -186,6 +199,8 @@ cudaError_t impl_cudaFreeHost(void *ptr)
         return error;
     if (ptr == NULL)
         return cudaSuccess;
+    if ((error = cushim_capture_check_unsafe()) != cudaSuccess)
+        return error;
     struct cushim_range r;
     if (cushim_memory_find((uintptr_t)ptr, &r) != 0 || r.base != (uintptr_t)ptr ||
         !is_host_allocation(&r))
@@ -209,6 +224,8 @@ cudaError_t impl_cudaHostRegister(void *ptr, size_t size, unsigned int flags)
     const struct mu_driver *driver;
     int device;
     cudaError_t error = cushim_begin(&driver, &device);
+    if (error == cudaSuccess)
+        error = cushim_capture_check_unsafe();
     if (error != cudaSuccess)
         return error;
     struct cushim_range existing;
@@ -236,6 +253,8 @@ cudaError_t impl_cudaHostUnregister(void *ptr)
         return error;
     if (ptr == NULL)
         return cudaErrorInvalidValue;
+    if ((error = cushim_capture_check_unsafe()) != cudaSuccess)
+        return error;
     struct cushim_range r;
     if (cushim_memory_remove((uintptr_t)ptr, is_registration, &r) != 0)
         return cudaErrorHostMemoryNotRegistered;
@@ -356,56 +375,8 @@ cudaError_t impl_cudaMemPrefetchAsync(const void *devPtr, size_t count,
     return cudaSuccess;
 }
 
-/* Stream-ordered allocation: memory is handed out at once (valid earlier than the stream
- * needs it) and given back when the stream reaches the free. */
-cudaError_t impl_cudaMallocAsync(void **devPtr, size_t size, cudaStream_t hStream)
-{
-    struct cushim_stream_ref ref;
-    cudaError_t error = cushim_stream_resolve(hStream, &ref);
-    if (error != cudaSuccess)
-        return error;
-    return device_alloc(devPtr, size, CUSHIM_MEM_DEVICE, 0);
-}
-
-struct deferred_free {
-    const struct mu_driver *driver;
-    MUdeviceptr ptr;
-};
-
-static void free_when_reached(void *data)
-{
-    struct deferred_free *f = data;
-    f->driver->muMemFree(f->ptr);
-    free(f);
-}
-
-cudaError_t impl_cudaFreeAsync(void *devPtr, cudaStream_t hStream)
-{
-    struct cushim_stream_ref ref;
-    cudaError_t error = cushim_stream_resolve(hStream, &ref);
-    if (error != cudaSuccess)
-        return error;
-    if (devPtr == NULL)
-        return cudaSuccess;
-    struct deferred_free *f = malloc(sizeof *f);
-    if (f == NULL)
-        return cudaErrorMemoryAllocation;
-    struct cushim_range r;
-    if (cushim_memory_remove((uintptr_t)devPtr, is_device_memory, &r) != 0) {
-        free(f);
-        return cudaErrorInvalidValue;
-    }
-    f->driver = cushim_backend(NULL);
-    f->ptr = (MUdeviceptr)r.base;
-    MUresult result = f->driver->muLaunchHostFunc(ref.stream, free_when_reached, f);
-    if (result != MU_SUCCESS) {
-        free(f);
-        cushim_memory_add(&r);
-    }
-    return cushim_from_mu(result);
-}
-
 void cushim_memory_forget_device(int device)
 {
+    cushim_mempool_forget_device(device);
     cushim_memory_remove_device(device, is_any_allocation);
 }

@@ -1,6 +1,9 @@
 /*
  * streams.c - stream handles (a uthash map of the streams this runtime created, per-thread
- * default streams included) and the stream management API.
+ * default streams included) and the stream management API.  Synchronising with or querying a
+ * stream, and the calls stream capture cannot record, first ask capture.c whether the stream
+ * is capturing; host functions are stream operations (stream_ops.h).  Capture queries are in
+ * capture.c.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -8,7 +11,10 @@
 #include <uthash.h>
 
 #include "api.h"
+#include "capture.h"
 #include "device.h"
+#include "mempool.h"
+#include "stream_ops.h"
 #include "streams.h"
 
 struct stream_handle {
@@ -85,6 +91,7 @@ static cudaError_t destroy_handle(struct CUstream_st *key, int only_per_thread,
     }
     HASH_DEL(handles, h);
     pthread_mutex_unlock(&lock);
+    cushim_capture_forget_stream(h->ref.stream);
     const struct mu_driver *driver = cushim_backend(NULL);
     MUresult r = driver->muStreamDestroy(h->ref.stream);
     free(h);
@@ -208,15 +215,22 @@ cudaError_t impl_cudaStreamSynchronize(cudaStream_t stream)
 {
     struct cushim_stream_ref ref;
     cudaError_t error = cushim_stream_resolve(stream, &ref);
+    if (error == cudaSuccess)
+        error = cushim_capture_check_stream(&ref);
     if (error != cudaSuccess)
         return error;
-    return cushim_from_mu(cushim_backend(NULL)->muStreamSynchronize(ref.stream));
+    error = cushim_from_mu(cushim_backend(NULL)->muStreamSynchronize(ref.stream));
+    if (error == cudaSuccess)
+        cushim_mempool_sync_point(ref.device);
+    return error;
 }
 
 cudaError_t impl_cudaStreamQuery(cudaStream_t stream)
 {
     struct cushim_stream_ref ref;
     cudaError_t error = cushim_stream_resolve(stream, &ref);
+    if (error == cudaSuccess)
+        error = cushim_capture_check_stream(&ref);
     if (error != cudaSuccess)
         return error;
     return cushim_from_mu(cushim_backend(NULL)->muStreamQuery(ref.stream));
@@ -266,7 +280,8 @@ cudaError_t impl_cudaStreamGetId(cudaStream_t hStream, unsigned long long *strea
     return error;
 }
 
-/* Managed memory is always reachable by every stream here, so attaching only validates. */
+/* Managed memory is always reachable by every stream here, so attaching only validates.
+ * Graphs cannot record it, as NVIDIA documents. */
 cudaError_t impl_cudaStreamAttachMemAsync(cudaStream_t stream, void *devPtr, size_t length,
                                           unsigned int flags)
 {
@@ -276,20 +291,8 @@ cudaError_t impl_cudaStreamAttachMemAsync(cudaStream_t stream, void *devPtr, siz
     if (flags != cudaMemAttachGlobal && flags != cudaMemAttachHost &&
         flags != cudaMemAttachSingle)
         return cudaErrorInvalidValue;
-    return cushim_stream_resolve(stream, &ref);
-}
-
-/* No capture exists until graphs land, so every stream answers "not capturing". */
-cudaError_t impl_cudaStreamIsCapturing(cudaStream_t stream,
-                                       enum cudaStreamCaptureStatus *pCaptureStatus)
-{
-    struct cushim_stream_ref ref;
-    if (pCaptureStatus == NULL)
-        return cudaErrorInvalidValue;
     cudaError_t error = cushim_stream_resolve(stream, &ref);
-    if (error == cudaSuccess)
-        *pCaptureStatus = cudaStreamCaptureStatusNone;
-    return error;
+    return error != cudaSuccess ? error : cushim_capture_check_stream(&ref);
 }
 
 struct stream_callback {
@@ -312,6 +315,9 @@ cudaError_t impl_cudaStreamAddCallback(cudaStream_t stream, cudaStreamCallback_t
         return cudaErrorInvalidValue;
     struct cushim_stream_ref ref;
     cudaError_t error = cushim_stream_resolve(stream, &ref);
+    /* Unlike cudaLaunchHostFunc, a callback cannot be captured (NVIDIA documents so). */
+    if (error == cudaSuccess)
+        error = cushim_capture_check_stream(&ref);
     if (error != cudaSuccess)
         return error;
     struct stream_callback *cb = malloc(sizeof *cb);
@@ -332,5 +338,6 @@ cudaError_t impl_cudaLaunchHostFunc(cudaStream_t stream, cudaHostFn_t fn, void *
     cudaError_t error = cushim_stream_resolve(stream, &ref);
     if (error != cudaSuccess)
         return error;
-    return cushim_from_mu(cushim_backend(NULL)->muLaunchHostFunc(ref.stream, fn, userData));
+    struct cushim_op op = {.kind = cudaGraphNodeTypeHost, .host = {fn, userData}};
+    return cushim_enqueue(&ref, &op);
 }

@@ -1,12 +1,14 @@
 /*
  * symbols.c - __device__, __constant__ and __managed__ variables named by their host shadow:
  * cudaGetSymbolAddress/Size and copies to and from them.  A symbol's address is only known
- * once its module is loaded on the current device, so each call may load it.
+ * once its module is loaded on the current device, so each call may load it.  Symbol copy
+ * graph nodes are described by the same cushim_symbol_copy_describe.
  */
 #include "api.h"
 #include "device.h"
 #include "memcpy.h"
 #include "registration.h"
+#include "stream_ops.h"
 
 static cudaError_t symbol_on_current(const void *symbol, void **address, size_t *size)
 {
@@ -34,10 +36,11 @@ cudaError_t impl_cudaGetSymbolSize(size_t *size, const void *symbol)
     return symbol_on_current(symbol, &address, size);
 }
 
-/* to_symbol: host or device memory into the symbol; else the symbol into host or device. */
-static cudaError_t symbol_copy(int to_symbol, const void *symbol, void *other, size_t count,
-                               size_t offset, enum cudaMemcpyKind kind, cudaStream_t stream,
-                               int async)
+/* to_symbol: host or device memory into the symbol; else the symbol into host or device.
+ * Described as a linear copy, which stream copies and graph copy nodes both take. */
+cudaError_t cushim_symbol_copy_describe(int to_symbol, const void *symbol, void *other,
+                                        size_t count, size_t offset, enum cudaMemcpyKind kind,
+                                        struct cushim_copy *out)
 {
     void *address;
     size_t size;
@@ -51,7 +54,7 @@ static cudaError_t symbol_copy(int to_symbol, const void *symbol, void *other, s
     if (!allowed)
         return cudaErrorInvalidMemcpyDirection;
     char *at = (char *)address + offset;
-    struct cushim_copy c = {
+    *out = (struct cushim_copy){
         .dst = to_symbol ? at : other,
         .src = to_symbol ? (const void *)other : at,
         .dst_pitch = count,
@@ -63,7 +66,17 @@ static cudaError_t symbol_copy(int to_symbol, const void *symbol, void *other, s
         .depth = 1,
         .kind = kind,
     };
-    return cushim_copy(&c, stream, async);
+    return cudaSuccess;
+}
+
+static cudaError_t symbol_copy(int to_symbol, const void *symbol, void *other, size_t count,
+                               size_t offset, enum cudaMemcpyKind kind, cudaStream_t stream,
+                               int async)
+{
+    struct cushim_copy c;
+    cudaError_t error = cushim_symbol_copy_describe(to_symbol, symbol, other, count, offset,
+                                                    kind, &c);
+    return error != cudaSuccess ? error : cushim_copy(&c, stream, async);
 }
 
 cudaError_t impl_cudaMemcpyToSymbol(const void *symbol, const void *src, size_t count,

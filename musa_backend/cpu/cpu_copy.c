@@ -9,8 +9,9 @@
  *
  * Pageable host memory (not pinned, not registered) makes a copy synchronous whatever the
  * caller asked, as NVIDIA documents for cudaMemcpyAsync: the program may reuse or free a
- * pageable buffer as soon as the call returns.  Pinned and registered memory and device
- * memory are copied asynchronously on the stream's worker.
+ * pageable buffer as soon as the call returns (unless the caller says with MU_OP_ASYNC_PAGEABLE
+ * that the buffer outlives the copy, as a graph's copy node does).  Pinned and registered
+ * memory and device memory are copied asynchronously on the stream's worker.
  */
 #include <string.h>
 
@@ -90,7 +91,7 @@ MUresult cpu_muMemcpy3D(const struct mu_copy3d *copy, MUstream stream, unsigned 
 {
     if (stream == NULL)
         return MU_ERROR_INVALID_RESOURCE_HANDLE;
-    if (copy == NULL || (flags & ~MU_OP_SYNC) != 0)
+    if (copy == NULL || (flags & ~(MU_OP_SYNC | MU_OP_ASYNC_PAGEABLE)) != 0)
         return MU_ERROR_INVALID_VALUE;
     if ((unsigned)copy->kind > cudaMemcpyDeviceToDevice)
         return MU_ERROR_INVALID_MEMCPY_DIRECTION;
@@ -111,7 +112,8 @@ MUresult cpu_muMemcpy3D(const struct mu_copy3d *copy, MUstream stream, unsigned 
     if (cpu_memory_check(c->dst, dst_bytes, &dst_pageable) != MU_SUCCESS ||
         cpu_memory_check(c->src, src_bytes, &src_pageable) != MU_SUCCESS)
         return MU_ERROR_INVALID_VALUE;
-    if ((flags & MU_OP_SYNC) || dst_pageable || src_pageable) {
+    int pageable = (dst_pageable || src_pageable) && !(flags & MU_OP_ASYNC_PAGEABLE);
+    if ((flags & MU_OP_SYNC) || pageable) {
         struct copy_op op = {.op.cls = &copy_sync_class, .copy = *c};
         r = cpu_stream_submit(stream, &op.op, NULL, 0, CPU_SUBMIT_SYNC);
         return r != MU_SUCCESS ? r : cpu_device_status(stream->dev);

@@ -54,6 +54,7 @@ const struct mu_driver mu_cpu_driver = {
     SLOT(muModuleGetGlobal),
     SLOT(muFuncGetInfo),
     SLOT(muFuncSetAttribute),
+    SLOT(muFuncGetParamInfo),
     SLOT(muLaunchKernel),
     SLOT(muOccupancyMaxActiveBlocksPerMultiprocessor),
 };

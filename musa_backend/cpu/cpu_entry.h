@@ -69,6 +69,7 @@ MUresult cpu_muModuleGetGlobal(MUdeviceptr *ptr, size_t *bytes, MUmodule module,
                                const char *name);
 MUresult cpu_muFuncGetInfo(struct mu_func_info *info, MUfunction fn);
 MUresult cpu_muFuncSetAttribute(MUfunction fn, enum mu_func_attribute attr, int value);
+MUresult cpu_muFuncGetParamInfo(MUfunction fn, int index, size_t *offset, size_t *size);
 
 /* cpu_launch.c */
 MUresult cpu_muLaunchKernel(MUfunction fn, const struct mu_launch_config *config, void **args);

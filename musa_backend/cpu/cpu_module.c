@@ -325,3 +325,18 @@ MUresult cpu_muFuncSetAttribute(MUfunction fn, enum mu_func_attribute attr, int 
     }
     return MU_ERROR_INVALID_VALUE;
 }
+
+MUresult cpu_muFuncGetParamInfo(MUfunction fn, int index, size_t *offset, size_t *size)
+{
+    if (fn == NULL)
+        return MU_ERROR_INVALID_RESOURCE_HANDLE;
+    if (index < 0 || index >= fn->nparams)
+        return MU_ERROR_INVALID_VALUE;
+    if (fn->param_offset == NULL)
+        return MU_ERROR_NOT_SUPPORTED; /* the engine cannot size this kernel's parameters */
+    if (offset != NULL)
+        *offset = fn->param_offset[index];
+    if (size != NULL)
+        *size = fn->param_size[index];
+    return MU_SUCCESS;
+}
