@@ -246,6 +246,10 @@ static cudaError_t pool_alloc(struct pool *p, size_t size, MUstream stream, void
     if (rounded < size)
         return cudaErrorMemoryAllocation;
     pthread_mutex_lock(&lock);
+    if (pool_find((cudaMemPool_t)p) != p) { /* destroyed meanwhile by another thread */
+        pthread_mutex_unlock(&lock);
+        return cudaErrorInvalidValue;
+    }
     struct block *best = NULL;
     for (struct block *b = p->blocks; b != NULL; b = b->next) {
         /* Freed on this stream: its order already follows the free.  Freed elsewhere and
@@ -281,6 +285,12 @@ static cudaError_t pool_alloc(struct pool *p, size_t size, MUstream stream, void
         best->extent = extent;
         best->pool = p;
         pthread_mutex_lock(&lock);
+        if (pool_find((cudaMemPool_t)p) != p) {
+            pthread_mutex_unlock(&lock);
+            free(best);
+            cushim_mempool_give_back(device, base, extent);
+            return cudaErrorInvalidValue;
+        }
         best->next = p->blocks;
         if (p->blocks != NULL)
             p->blocks->prev = best;
@@ -634,7 +644,7 @@ cudaError_t impl_cudaMemSetMemPool(struct cudaMemLocation *location,
 static cudaError_t malloc_async(void **ptr, size_t size, cudaMemPool_t handle,
                                 cudaStream_t stream)
 {
-    if (ptr == NULL || size == 0)
+    if (ptr == NULL)
         return cudaErrorInvalidValue;
     struct cushim_stream_ref ref;
     cudaError_t error = cushim_stream_resolve(stream, &ref);
@@ -646,6 +656,10 @@ static cudaError_t malloc_async(void **ptr, size_t size, cudaMemPool_t handle,
     pthread_mutex_unlock(&lock);
     if (p == NULL)
         return handle != NULL ? cudaErrorInvalidValue : cudaErrorMemoryAllocation;
+    if (size == 0) { /* as cudaMalloc: success and a null pointer, nothing in the stream */
+        *ptr = NULL;
+        return cudaSuccess;
+    }
     struct cushim_op op = {
         .kind = cudaGraphNodeTypeMemAlloc,
         .alloc = {.params = {.poolProps = props, .bytesize = size}, .pool = (cudaMemPool_t)p},

@@ -178,7 +178,9 @@ static void limits_and_errors()
     CHECK(cudaMallocFromPoolAsync(&a, 600 << 10, pool, 0));
     EXPECT_ERR(cudaMallocFromPoolAsync(&b, 600 << 10, pool, 0), cudaErrorMemoryAllocation);
     CHECK(cudaFreeAsync(a, 0));
-    EXPECT_ERR(cudaMallocFromPoolAsync(&b, 0, pool, 0), cudaErrorInvalidValue);
+    b = (void *)0x1;
+    CHECK(cudaMallocFromPoolAsync(&b, 0, pool, 0)); // nothing, as cudaMalloc(&p, 0)
+    EXPECT(b == NULL);
     EXPECT_ERR(cudaMallocFromPoolAsync(NULL, 64, pool, 0), cudaErrorInvalidValue);
     EXPECT_ERR(cudaMallocFromPoolAsync(&b, 64, (cudaMemPool_t)0x1234, 0),
                cudaErrorInvalidValue);
