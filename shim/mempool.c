@@ -814,17 +814,17 @@ cudaError_t impl_cudaMemPoolSetAccess(cudaMemPool_t memPool,
     /* Check every descriptor before changing anything. */
     for (size_t i = 0; error == cudaSuccess && i < count; i++) {
         const struct cudaMemAccessDesc *d = &descList[i];
-        if (d->location.type != cudaMemLocationTypeDevice || !valid_access(d->flags))
+        /* cudaErrorInvalidValue for everything, the only error NVIDIA documents here. */
+        if (d->location.type != cudaMemLocationTypeDevice || !valid_access(d->flags) ||
+            check_device(d->location.id) != cudaSuccess)
             error = cudaErrorInvalidValue;
-        else if (check_device(d->location.id) != cudaSuccess)
-            error = cudaErrorInvalidDevice;
         else if (d->location.id == p->device && d->flags != cudaMemAccessFlagsProtReadWrite)
             error = cudaErrorInvalidValue; /* the owning device always has full access */
         else if (d->location.id != p->device && d->flags != cudaMemAccessFlagsProtNone) {
             int can = 0;
             cushim_backend(NULL)->muDeviceCanAccessPeer(&can, d->location.id, p->device);
             if (!can)
-                error = cudaErrorInvalidDevice;
+                error = cudaErrorInvalidValue; /* not a peer of the pool's device */
         }
     }
     for (size_t i = 0; error == cudaSuccess && i < count; i++)
@@ -836,10 +836,9 @@ cudaError_t impl_cudaMemPoolSetAccess(cudaMemPool_t memPool,
 cudaError_t impl_cudaMemPoolGetAccess(enum cudaMemAccessFlags *flags, cudaMemPool_t memPool,
                                       struct cudaMemLocation *location)
 {
-    if (flags == NULL || location == NULL || location->type != cudaMemLocationTypeDevice)
+    if (flags == NULL || location == NULL || location->type != cudaMemLocationTypeDevice ||
+        check_device(location->id) != cudaSuccess)
         return cudaErrorInvalidValue;
-    if (check_device(location->id) != cudaSuccess)
-        return cudaErrorInvalidDevice;
     pthread_mutex_lock(&lock);
     struct pool *p = pool_find(memPool);
     if (p != NULL)

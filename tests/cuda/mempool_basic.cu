@@ -196,7 +196,7 @@ static void limits_and_errors()
     EXPECT_ERR(cudaMemPoolSetAccess(pool, &desc, 1), cudaErrorInvalidValue);
     desc.location.id = 42;
     desc.flags = cudaMemAccessFlagsProtReadWrite;
-    EXPECT_ERR(cudaMemPoolSetAccess(pool, &desc, 1), cudaErrorInvalidDevice);
+    EXPECT_ERR(cudaMemPoolSetAccess(pool, &desc, 1), cudaErrorInvalidValue);
     enum cudaMemAccessFlags flags;
     struct cudaMemLocation host = {cudaMemLocationTypeHost, 0};
     EXPECT_ERR(cudaMemPoolGetAccess(&flags, pool, &host), cudaErrorInvalidValue);
