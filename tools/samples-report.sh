@@ -26,7 +26,7 @@ grep -v '^#' "$here/samples.list" | grep -e "$only" | while IFS='|' read -r name
     dir=$samples/Samples/$name
     exe=$work/$(basename "$name")
     log=$work/$(basename "$name").log
-    srcs=$(ls "$dir"/*.cu "$dir"/*.cpp "$dir"/*.c 2>/dev/null)
+    srcs=$(ls "$dir"/*.cu "$dir"/*.cpp "$dir"/*.c "$dir"/src/*.cu "$dir"/src/*.cpp 2>/dev/null)
     # shellcheck disable=SC2086
     if ! "$nvcc" -O2 -std=c++17 -cudart shared --extended-lambda -I "$samples/Common" \
         -I "$dir" -I "$dir/inc" $srcs $flags -o "$exe" > "$log.build" 2>&1; then

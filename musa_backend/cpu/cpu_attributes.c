@@ -128,8 +128,9 @@ static int runtime_attribute(enum cudaDeviceAttr attr, const struct cpu_device *
     /* Host code and kernels run on the same cores: host atomics are the device's atomics. */
     case cudaDevAttrHostNativeAtomicSupported: ANSWER(1);
     case cudaDevAttrSingleToDoublePrecisionPerfRatio: ANSWER(2);
-    /* Kernels dereference any host address: the device uses the host's page tables. */
-    case cudaDevAttrPageableMemoryAccess: ANSWER(1);
+    /* Kernels reach only memory the runtime knows (allocations, pinned and registered host
+     * memory), which is what keeps every access checked; an H100 without HMM answers 0 too. */
+    case cudaDevAttrPageableMemoryAccess: ANSWER(0);
     case cudaDevAttrConcurrentManagedAccess: ANSWER(1);
     case cudaDevAttrComputePreemptionSupported: ANSWER(1);
     case cudaDevAttrCanUseHostPointerForRegisteredMem: ANSWER(1);
@@ -141,7 +142,7 @@ static int runtime_attribute(enum cudaDeviceAttr attr, const struct cpu_device *
     case cudaDevAttrMaxSharedMemoryPerBlockOptin: ANSWER(CPU_SHARED_PER_BLOCK_OPTIN);
     case cudaDevAttrCanFlushRemoteWrites: ANSWER(0);
     case cudaDevAttrHostRegisterSupported: ANSWER(1);
-    case cudaDevAttrPageableMemoryAccessUsesHostPageTables: ANSWER(1);
+    case cudaDevAttrPageableMemoryAccessUsesHostPageTables: ANSWER(0);
     case cudaDevAttrDirectManagedMemAccessFromHost: ANSWER(1);
     case cudaDevAttrMaxBlocksPerMultiprocessor: ANSWER(CPU_BLOCKS_PER_SM);
     case cudaDevAttrMaxPersistingL2CacheSize: ANSWER(CPU_PERSISTING_L2_BYTES);

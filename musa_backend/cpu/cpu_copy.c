@@ -84,8 +84,8 @@ static void stack_release(struct cpu_op *op)
     (void)op; /* a synchronous operation on its submitter's stack */
 }
 
-static const struct cpu_op_class copy_class = {"copy", copy_run, copy_release};
-static const struct cpu_op_class copy_sync_class = {"copy", copy_run, stack_release};
+static const struct cpu_op_class copy_class = {"copy", copy_run, copy_release, 1};
+static const struct cpu_op_class copy_sync_class = {"copy", copy_run, stack_release, 1};
 
 MUresult cpu_muMemcpy3D(const struct mu_copy3d *copy, MUstream stream, unsigned flags)
 {
@@ -154,8 +154,8 @@ static void fill_release(struct cpu_op *op)
     cpu_free(op);
 }
 
-static const struct cpu_op_class fill_class = {"fill", fill_run, fill_release};
-static const struct cpu_op_class fill_sync_class = {"fill", fill_run, stack_release};
+static const struct cpu_op_class fill_class = {"fill", fill_run, fill_release, 1};
+static const struct cpu_op_class fill_sync_class = {"fill", fill_run, stack_release, 1};
 
 MUresult cpu_muMemset3D(MUdeviceptr dst, size_t pitch, size_t height_per_slice, int value,
                         size_t width_bytes, size_t height, size_t depth, MUstream stream,

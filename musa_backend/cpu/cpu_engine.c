@@ -3,19 +3,11 @@
  *
  * Owns: the table and its test override.
  * Must not: wrap the engine's behaviour.
- *
- * engine_kernel_param_size and engine_kernel_check are additions to engine.h that the device
- * services have asked for (argument values must be copied when a launch is queued; unsupported
- * PTX should fail the launch call itself).  They are referenced weakly so the backend links and
- * works, synchronously, with an engine that does not have them yet.
  */
 #include "cpu_engine.h"
 
 #include <stdatomic.h>
 #include <stddef.h>
-
-size_t engine_kernel_param_size(const engine_kernel *kernel, int index) __attribute__((weak));
-MUresult engine_kernel_check(const engine_kernel *kernel) __attribute__((weak));
 
 static const struct cpu_engine_ops real_engine = {
     .module_load = engine_module_load,
@@ -24,7 +16,7 @@ static const struct cpu_engine_ops real_engine = {
     .module_global = engine_module_global,
     .kernel_info = engine_kernel_info,
     .kernel_name = engine_kernel_name,
-    .kernel_param_size = engine_kernel_param_size, /* NULL when the engine lacks it */
+    .kernel_param_size = engine_kernel_param_size,
     .kernel_check = engine_kernel_check,
     .launch = engine_launch,
     .host_release = engine_host_release,

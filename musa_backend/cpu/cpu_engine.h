@@ -21,8 +21,8 @@ struct cpu_engine_ops {
     void (*kernel_info)(const engine_kernel *kernel, struct mu_func_info *info);
     const char *(*kernel_name)(const engine_kernel *kernel);
     /* Bytes of parameter index, so a launch can copy the argument values when it is queued.
-     * NULL while the engine does not provide it: launches then run synchronously (the
-     * caller's argument pointers stay valid while it waits). */
+     * A stand-in engine may leave it NULL: its launches then run synchronously (the caller's
+     * argument pointers stay valid while it waits). */
     size_t (*kernel_param_size)(const engine_kernel *kernel, int index);
     /* MU_SUCCESS if the kernel can run, else the error its launch would end with (such as
      * unsupported PTX), so launches report it synchronously.  May be NULL. */

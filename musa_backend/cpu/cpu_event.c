@@ -108,7 +108,7 @@ static void record_release(struct cpu_op *op)
     cpu_free(r);
 }
 
-static const struct cpu_op_class record_class = {"event-record", record_run, record_release};
+static const struct cpu_op_class record_class = {"event-record", record_run, record_release, 1};
 
 /* ---- the mu* event operations ---- */
 

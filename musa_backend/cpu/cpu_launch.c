@@ -3,6 +3,7 @@
  *
  * Owns: the launch checks that keep the engine safe (the shim checks first, with NVIDIA's
  * codes; this is the safety net), copying the argument values when a launch is queued, the
+ * grid workspace cooperative launches hand the kernel through %envreg1/%envreg2, the
  * launch operation that calls engine_launch on the stream's worker, and turning the engine's
  * result into the device's error state (sticky faults poison the device until muDeviceReset).
  * Must not: run a kernel in the caller's thread while the stream is asynchronous (except when
@@ -57,11 +58,46 @@ MUresult cpu_muOccupancyMaxActiveBlocksPerMultiprocessor(int *blocks, MUfunction
     return MU_SUCCESS;
 }
 
+/* ---- the grid workspace of cooperative launches ----
+ *
+ * cooperative_groups::this_grid() finds the driver's grid workspace at the 64-bit address in
+ * %envreg1 (high half) and %envreg2 (low half) (CUDA's cooperative_groups/details/
+ * driver_abi.h); grid.sync() counts arrivals in its barrier word with atomics, which starts at
+ * zero.  A non-cooperative launch leaves the registers zero: is_valid() is false there, as on
+ * a GPU.  Each cooperative launch gets its own workspace, in device memory the engine reaches. */
+struct grid_workspace {
+    uint32_t ws_size;
+    uint32_t barrier;
+};
+
+static MUresult workspace_create(struct cpu_device *dev, struct engine_launch *launch,
+                                 struct grid_workspace **out)
+{
+    struct grid_workspace *ws = dev->engine_host.alloc(dev->engine_host.ctx, sizeof *ws, 8);
+    if (ws == NULL)
+        return MU_ERROR_MEMORY_ALLOCATION;
+    ws->ws_size = sizeof *ws; /* zeroed memory: the barrier starts at 0 */
+    uint64_t addr = (uint64_t)(uintptr_t)ws;
+    launch->envreg[1] = (uint32_t)(addr >> 32);
+    launch->envreg[2] = (uint32_t)addr;
+    *out = ws;
+    return MU_SUCCESS;
+}
+
+static void workspace_destroy(struct mu_function *fn, struct grid_workspace *ws)
+{
+    if (ws != NULL) {
+        struct cpu_device *dev = fn->module->dev;
+        dev->engine_host.free(dev->engine_host.ctx, ws);
+    }
+}
+
 /* ---- the launch operation ---- */
 
 struct launch_op {
     struct cpu_op op;
     struct mu_function *fn; /* its module is referenced until the operation is released */
+    struct grid_workspace *workspace; /* cooperative launches only */
     struct engine_launch launch;
     /* queued launches: void *argv[nparams], then the argument values */
 };
@@ -78,17 +114,20 @@ static void launch_run(struct cpu_op *op, struct mu_stream *s)
 static void launch_release(struct cpu_op *op)
 {
     struct launch_op *l = (struct launch_op *)op;
+    workspace_destroy(l->fn, l->workspace);
     cpu_module_unref(l->fn->module);
     cpu_free(l);
 }
 
 static void launch_sync_release(struct cpu_op *op)
 {
-    cpu_module_unref(((struct launch_op *)op)->fn->module); /* the op is on the caller's stack */
+    struct launch_op *l = (struct launch_op *)op; /* on the caller's stack */
+    workspace_destroy(l->fn, l->workspace);
+    cpu_module_unref(l->fn->module);
 }
 
-static const struct cpu_op_class launch_class = {"launch", launch_run, launch_release};
-static const struct cpu_op_class launch_sync_class = {"launch", launch_run, launch_sync_release};
+static const struct cpu_op_class launch_class = {"launch", launch_run, launch_release, 1};
+static const struct cpu_op_class launch_sync_class = {"launch", launch_run, launch_sync_release, 1};
 
 /* The checks whose failure could hurt the engine or that NVIDIA makes at launch. */
 static MUresult check_config(const struct mu_function *fn, const struct mu_launch_config *c)
@@ -149,10 +188,14 @@ MUresult cpu_muLaunchKernel(MUfunction fn, const struct mu_launch_config *config
         .heap_size = cpu_device_limit(dev, cudaLimitMallocHeapSize),
         .host = &dev->engine_host,
     };
+    struct grid_workspace *ws = NULL;
+    if (config->cooperative && (r = workspace_create(dev, &launch, &ws)) != MU_SUCCESS)
+        return r;
     if (fn->param_size == NULL) {
         /* The engine cannot say how big the arguments are, so they cannot be copied: run the
          * launch before returning, while the caller's argument pointers are still valid. */
-        struct launch_op op = {.op.cls = &launch_sync_class, .fn = fn, .launch = launch};
+        struct launch_op op = {
+            .op.cls = &launch_sync_class, .fn = fn, .workspace = ws, .launch = launch};
         cpu_module_ref(fn->module);
         r = cpu_stream_submit(s, &op.op, NULL, 0, CPU_SUBMIT_SYNC);
         return r != MU_SUCCESS ? r : cpu_device_status(dev);
@@ -162,8 +205,10 @@ MUresult cpu_muLaunchKernel(MUfunction fn, const struct mu_launch_config *config
     size_t argv_bytes = (size_t)fn->nparams * sizeof(void *);
     size_t values_at = (sizeof(struct launch_op) + argv_bytes + 15) & ~(size_t)15;
     struct launch_op *op = cpu_malloc(values_at + fn->args_bytes);
-    if (op == NULL)
+    if (op == NULL) {
+        workspace_destroy(fn, ws);
         return MU_ERROR_MEMORY_ALLOCATION;
+    }
     void **argv = (void **)(op + 1);
     unsigned char *values = (unsigned char *)op + values_at;
     for (int i = 0; i < fn->nparams; i++) {
@@ -172,6 +217,7 @@ MUresult cpu_muLaunchKernel(MUfunction fn, const struct mu_launch_config *config
     }
     op->op.cls = &launch_class;
     op->fn = fn;
+    op->workspace = ws;
     op->launch = launch;
     op->launch.args = fn->nparams > 0 ? argv : NULL;
     cpu_module_ref(fn->module);

@@ -96,9 +96,17 @@ static void explain_missing_ptx(const struct mu_image *images, int n, int unit, 
     }
 }
 
+static int runnable(const struct mu_image *im)
+{
+    return im->kind == MU_IMAGE_PTX && im->data != NULL && im->sm <= CPU_MAX_PTX_SM;
+}
+
 /* For each unit, the PTX image with the newest target the engine executes (sm <=
- * CPU_MAX_PTX_SM), in order of first appearance.  Returns the number of units (chosen has room
- * for n), 0 when there are none, -1 when a unit has no such image (after telling the user). */
+ * CPU_MAX_PTX_SM), in order of first appearance.  A unit with no such image is left out when
+ * another unit has one: a -rdc=true program's device-linked image and the device runtime
+ * library (libcudadevrt) carry machine code only, and the engine provides what they define.
+ * Returns the number of units chosen (chosen has room for n), or -1 when no unit is runnable
+ * (after telling the user why). */
 static int choose_images(const struct mu_image *images, int n, const char *what,
                          const struct mu_image **chosen)
 {
@@ -110,20 +118,37 @@ static int choose_images(const struct mu_image *images, int n, const char *what,
         if (u == units)
             chosen[units++] = &images[i]; /* a placeholder until a runnable image is seen */
         const struct mu_image *im = &images[i], *best = chosen[u];
-        int runnable = im->kind == MU_IMAGE_PTX && im->data != NULL && im->sm <= CPU_MAX_PTX_SM;
-        int best_runnable = best->kind == MU_IMAGE_PTX && best->data != NULL &&
-                            best->sm <= CPU_MAX_PTX_SM;
-        if (runnable && (!best_runnable || im->sm > best->sm))
+        if (runnable(im) && (!runnable(best) || im->sm > best->sm))
             chosen[u] = im;
     }
-    for (int u = 0; u < units; u++) {
-        const struct mu_image *im = chosen[u];
-        if (im->kind != MU_IMAGE_PTX || im->data == NULL || im->sm > CPU_MAX_PTX_SM) {
-            explain_missing_ptx(images, n, im->unit, what);
-            return -1;
-        }
+    int kept = 0;
+    for (int u = 0; u < units; u++)
+        if (runnable(chosen[u]))
+            chosen[kept++] = chosen[u];
+    if (kept == 0) {
+        explain_missing_ptx(images, n, images[0].unit, what);
+        return -1;
     }
-    return units;
+    return kept;
+}
+
+/* The chosen units' PTX, one after another. */
+static char *join_texts(const struct mu_image **chosen, int n)
+{
+    size_t total = 1;
+    for (int u = 0; u < n; u++)
+        total += chosen[u]->size + 1;
+    char *out = cpu_malloc(total);
+    if (out == NULL)
+        return NULL;
+    size_t at = 0;
+    for (int u = 0; u < n; u++) {
+        memcpy(out + at, chosen[u]->data, chosen[u]->size);
+        at += chosen[u]->size;
+        out[at++] = '\n';
+    }
+    out[at] = '\0';
+    return out;
 }
 
 MUresult cpu_muModuleLoad(MUmodule *out, int ordinal, const struct mu_image *images,
@@ -158,11 +183,20 @@ MUresult cpu_muModuleLoad(MUmodule *out, int ordinal, const struct mu_image *ima
     pthread_mutex_init(&module->lock, NULL);
     int nunits = choose_images(images, num_images, what, chosen);
     r = nunits > 0 ? MU_SUCCESS : MU_ERROR_NO_KERNEL_IMAGE_FOR_DEVICE;
-    for (int u = 0; u < nunits && r == MU_SUCCESS; u++) {
-        r = cpu_engine()->module_load(&module->units[u], chosen[u]->data, chosen[u]->size,
-                                      &dev->engine_host, what);
+    if (r == MU_SUCCESS) {
+        /* Several units (-rdc=true) are handed to the engine as one text, which it links:
+         * a function or variable one unit declares .extern and another defines resolves. */
+        char *linked = nunits > 1 ? join_texts(chosen, nunits) : NULL;
+        const char *text = nunits > 1 ? linked : chosen[0]->data;
+        size_t size = nunits > 1 ? (linked != NULL ? strlen(linked) : 0) : chosen[0]->size;
+        if (nunits > 1 && linked == NULL)
+            r = MU_ERROR_MEMORY_ALLOCATION;
+        else
+            r = cpu_engine()->module_load(&module->units[0], text, size, &dev->engine_host,
+                                          what);
         if (r == MU_SUCCESS)
-            module->nunits++;
+            module->nunits = 1;
+        cpu_free(linked);
     }
     cpu_free(chosen);
     if (r != MU_SUCCESS) {

@@ -23,6 +23,10 @@
  * muDeviceSynchronize still see its pending work) until a walk of the list finds it idle,
  * unlinks it and joins its worker.  Workers start on the first operation that needs one, so a
  * stream used only synchronously never costs a thread.
+ *
+ * Waiting.  A host thread that waits for a stream runs the operations at the head of its queue
+ * itself when the worker has not taken them (host functions excepted): see
+ * wait_ticket_helping.
  */
 #include "cpu_stream.h"
 
@@ -121,6 +125,19 @@ static void wait_ticket(struct mu_stream *s, uint64_t ticket)
     pthread_mutex_unlock(&s->lock);
 }
 
+/* Whether op could run now without waiting (no locks of other streams are taken). */
+static int deps_ready(const struct cpu_op *op)
+{
+    for (int i = 0; i < op->ndeps; i++) {
+        if (op->deps[i].stream != NULL &&
+            atomic_load(&op->deps[i].stream->completed) < op->deps[i].ticket)
+            return 0;
+        if (op->deps[i].event != NULL && !cpu_event_reached(op->deps[i].event, op->deps[i].gen))
+            return 0;
+    }
+    return 1;
+}
+
 static void wait_deps(const struct cpu_op *op)
 {
     for (int i = 0; i < op->ndeps; i++) {
@@ -145,6 +162,39 @@ static void run_and_complete(struct mu_stream *s, struct cpu_op *op)
     s->busy = 0;
     pthread_cond_broadcast(&s->done);
     pthread_cond_signal(&s->work); /* the worker may be waiting for an inline run to end */
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* A host thread waiting for s to reach ticket runs the queued operations itself while the
+ * worker has not taken them: the thread is idle anyway, and a launch followed by a
+ * synchronisation then costs no thread hand-off at all (about 80 us on a small VM, against
+ * 2 us for the kernel).  Order is kept: only the head of the queue is taken, and only while
+ * nothing else of the stream runs.  Host functions are left to the worker, and so is an
+ * operation whose dependencies have not been met (the worker waits for those). */
+static void wait_ticket_helping(struct mu_stream *s, uint64_t ticket)
+{
+    if (current_worker != NULL) { /* a worker never runs another stream's work */
+        wait_ticket(s, ticket);
+        return;
+    }
+    if (atomic_load(&s->completed) >= ticket)
+        return;
+    pthread_mutex_lock(&s->lock);
+    while (atomic_load(&s->completed) < ticket) {
+        struct cpu_op *op = s->head;
+        if (op != NULL && !s->busy && op->ticket <= ticket && op->cls->may_run_in_waiter &&
+            deps_ready(op)) {
+            s->head = op->next;
+            if (s->head == NULL)
+                s->tail = NULL;
+            s->busy = 1;
+            pthread_mutex_unlock(&s->lock);
+            run_and_complete(s, op);
+            pthread_mutex_lock(&s->lock);
+            continue;
+        }
+        pthread_cond_wait(&s->done, &s->lock);
+    }
     pthread_mutex_unlock(&s->lock);
 }
 
@@ -246,9 +296,11 @@ MUresult cpu_stream_submit(struct mu_stream *s, struct cpu_op *op, struct mu_eve
         else
             s->has_worker = 1;
     }
+    uint64_t ticket = 0;
     if (result == MU_SUCCESS) {
-        op->ticket = atomic_load(&s->enqueued) + 1;
-        atomic_store(&s->enqueued, op->ticket);
+        /* Read the ticket now: once queued, the worker may run and free op at any moment. */
+        ticket = op->ticket = atomic_load(&s->enqueued) + 1;
+        atomic_store(&s->enqueued, ticket);
         if (run_inline) {
             s->busy = 1;
         } else {
@@ -267,11 +319,10 @@ MUresult cpu_stream_submit(struct mu_stream *s, struct cpu_op *op, struct mu_eve
         op_finish(op);
         return result;
     }
-    uint64_t ticket = op->ticket; /* op may be gone once it is queued */
     if (run_inline)
         run_and_complete(s, op);
     else if (mode == CPU_SUBMIT_SYNC)
-        wait_ticket(s, ticket);
+        wait_ticket_helping(s, ticket);
     return MU_SUCCESS;
 }
 
@@ -354,7 +405,7 @@ void cpu_streams_wait_device(struct cpu_device *dev)
     pthread_mutex_unlock(&dev->lock);
     for (size_t i = 0; i < count; i++) {
         if (snap[i].stream != current_worker)
-            wait_ticket(snap[i].stream, snap[i].ticket);
+            wait_ticket_helping(snap[i].stream, snap[i].ticket);
         if (i > 0)
             cpu_stream_unref(snap[i].stream);
     }
@@ -476,7 +527,7 @@ static void marker_release(struct cpu_op *op)
     (void)op; /* on the submitter's stack */
 }
 
-static const struct cpu_op_class marker_class = {"marker", marker_run, marker_release};
+static const struct cpu_op_class marker_class = {"marker", marker_run, marker_release, 1};
 
 MUresult cpu_muStreamSynchronize(MUstream s)
 {
@@ -490,7 +541,7 @@ MUresult cpu_muStreamSynchronize(MUstream s)
         if (r != MU_SUCCESS)
             return r;
     } else {
-        wait_ticket(s, atomic_load(&s->enqueued));
+        wait_ticket_helping(s, atomic_load(&s->enqueued));
     }
     return cpu_device_sync_result(s->dev);
 }
@@ -520,7 +571,7 @@ static void wait_release(struct cpu_op *op)
     cpu_free(op);
 }
 
-static const struct cpu_op_class wait_class = {"wait-event", marker_run, wait_release};
+static const struct cpu_op_class wait_class = {"wait-event", marker_run, wait_release, 1};
 
 MUresult cpu_muStreamWaitEvent(MUstream s, MUevent event, unsigned flags)
 {
@@ -566,7 +617,8 @@ static void host_fn_release(struct cpu_op *op)
     cpu_free(op);
 }
 
-static const struct cpu_op_class host_fn_class = {"host-function", host_fn_run, host_fn_release};
+static const struct cpu_op_class host_fn_class = {"host-function", host_fn_run, host_fn_release,
+                                                 0};
 
 MUresult cpu_muLaunchHostFunc(MUstream s, void (*fn)(void *), void *data)
 {

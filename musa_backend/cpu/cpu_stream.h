@@ -25,6 +25,9 @@ struct cpu_op_class {
     const char *name;
     void (*run)(struct cpu_op *op, struct mu_stream *stream);
     void (*release)(struct cpu_op *op);
+    /* The operation may run in a host thread that waits for the stream (see cpu_stream.c):
+     * everything but host functions, which must run on a backend thread. */
+    int may_run_in_waiter;
 };
 
 /* Something an operation waits for before it runs: a stream reaching a ticket, or an event's

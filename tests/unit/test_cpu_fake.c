@@ -14,6 +14,7 @@
 
 atomic_int fake_launches;
 atomic_int fake_modules_live;
+uint64_t fake_last_workspace;
 
 struct engine_module {
     const struct engine_host *host;
@@ -39,6 +40,7 @@ static const struct engine_kernel kernels[] = {
     {"oops", 0, {0}, 1024, 0, 16},
     {"unsupported", 0, {0}, 1024, 0, 16},
     {"bounded", 0, {0}, 128, 40000, 64},
+    {"coop", 0, {0}, 1024, 0, 16},
 };
 
 /* Which module a kernel belongs to is not needed by the fakes, except for find_range: the
@@ -155,6 +157,15 @@ static MUresult fake_launch_kernel(const engine_kernel *k, const struct engine_l
         out[1] = (int)*(double *)a[1];
         memcpy(&out[2], a[2], 12);
         return MU_SUCCESS;
+    }
+    if (strcmp(k->name, "coop") == 0) {
+        /* The grid workspace of a cooperative launch, as cooperative_groups reads it. */
+        uint64_t ws = (uint64_t)l->envreg[1] << 32 | l->envreg[2];
+        fake_last_workspace = ws;
+        if (ws == 0)
+            return MU_SUCCESS; /* not cooperative: this_grid().is_valid() is false */
+        const uint32_t *w = (const uint32_t *)(uintptr_t)ws;
+        return tracked(ws, 8) && w[0] == 8 && w[1] == 0 ? MU_SUCCESS : MU_ERROR_LAUNCH_FAILURE;
     }
     if (strcmp(k->name, "fault") == 0)
         return MU_ERROR_ILLEGAL_ADDRESS;

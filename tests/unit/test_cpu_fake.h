@@ -26,6 +26,7 @@
  *   oops()         LAUNCH_OUT_OF_RESOURCES at run time (not sticky)
  *   unsupported()  fails kernel_check with NOT_SUPPORTED
  *   bounded()      .maxntid 128, 40000 bytes of static shared memory, 64 registers
+ *   coop()         checks the grid workspace in %envreg1:%envreg2 (LAUNCH_FAILURE if bad)
  * Module global: "counter" (int), allocated through engine_host.alloc. */
 void fake_engine_install(void);
 /* The same engine without kernel_param_size: launches must run synchronously. */
@@ -35,6 +36,7 @@ void fake_engine_remove(void);
 extern atomic_int fake_launches;
 extern atomic_int fake_modules_live;
 extern atomic_int fake_host_releases; /* engine_host_release calls */
+extern uint64_t fake_last_workspace;    /* what the last coop() saw in %envreg1:2 */
 
 /* Load a fake module on dev through the driver (one PTX image, sm_80). */
 MUmodule fake_module(int dev);

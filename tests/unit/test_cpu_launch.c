@@ -69,7 +69,8 @@ static const char fake_ptx[] = "//fake\n", bad_ptx[] = "//bad\n";
 #define PTX(unit_, sm_, text) \
     {.kind = MU_IMAGE_PTX, .unit = (unit_), .sm = (sm_), .ptx_version = 80, .data = (text), \
      .size = sizeof(text) - 1}
-#define SASS(unit_, sm_) {.kind = MU_IMAGE_CUBIN, .unit = (unit_), .sm = (sm_), .data = "E", .size = 1}
+#define SASS(unit_, sm_) \
+    {.kind = MU_IMAGE_CUBIN, .unit = (unit_), .sm = (sm_), .data = "E", .size = 1}
 
 START_TEST(module_image_choice)
 {
@@ -105,15 +106,16 @@ START_TEST(module_image_choice)
     ck_assert_int_eq(D->muModuleLoad(&m, 0, broken, 1, "prog"), MU_ERROR_INVALID_PTX);
     ck_assert_int_eq(atomic_load(&fake_modules_live), live);
 
-    /* -rdc=true: one engine module per unit; a unit without PTX fails the load. */
-    struct mu_image units[] = {PTX(0, 80, fake_ptx), SASS(1, 80), PTX(1, 80, fake_ptx)};
+    /* -rdc=true: the units' PTX is linked into one engine module; a unit with machine code
+     * only (the device-linked image, libcudadevrt) is left to the engine's own definitions. */
+    struct mu_image units[] = {PTX(0, 80, fake_ptx), SASS(1, 80), PTX(2, 80, fake_ptx)};
     ck_assert_int_eq(D->muModuleLoad(&m, 0, units, 3, "prog"), MU_SUCCESS);
-    ck_assert_int_eq(atomic_load(&fake_modules_live), live + 2);
+    ck_assert_int_eq(atomic_load(&fake_modules_live), live + 1);
     function(m, "fill");
     ck_assert_int_eq(D->muModuleUnload(m), MU_SUCCESS);
-    struct mu_image half[] = {PTX(0, 80, fake_ptx), SASS(1, 80)};
-    ck_assert_int_eq(load_capturing(&m, half, 2, msg, sizeof msg),
-                     MU_ERROR_NO_KERNEL_IMAGE_FOR_DEVICE);
+    struct mu_image half[] = {SASS(0, 80), PTX(1, 80, fake_ptx)};
+    ck_assert_int_eq(D->muModuleLoad(&m, 0, half, 2, "prog"), MU_SUCCESS);
+    ck_assert_int_eq(D->muModuleUnload(m), MU_SUCCESS);
     ck_assert_int_eq(atomic_load(&fake_modules_live), live);
     ck_assert_int_eq(D->muModuleLoad(&m, 0, NULL, 1, "prog"), MU_ERROR_INVALID_VALUE);
 }
@@ -134,8 +136,18 @@ START_TEST(functions_globals_and_attributes)
     ck_assert_uint_eq(bytes, sizeof(int));
     struct cpu_range r;
     ck_assert(cpu_tracker_find(g, &r) && r.kind == CPU_RANGE_ENGINE);
-    ck_assert_int_eq(D->muModuleGetGlobal(&g, &bytes, m, "no_such_symbol"), MU_ERROR_INVALID_SYMBOL);
+    ck_assert_int_eq(D->muModuleGetGlobal(&g, &bytes, m, "no_such_symbol"),
+                     MU_ERROR_INVALID_SYMBOL);
 
+    size_t offset, size;
+    ck_assert_int_eq(D->muFuncGetParamInfo(fill, 0, &offset, &size), MU_SUCCESS);
+    ck_assert_uint_eq(offset, 0);
+    ck_assert_uint_eq(size, 8);
+    ck_assert_int_eq(D->muFuncGetParamInfo(fill, 2, &offset, &size), MU_SUCCESS);
+    ck_assert_uint_eq(offset, 12);
+    ck_assert_uint_eq(size, 4);
+    ck_assert_int_eq(D->muFuncGetParamInfo(fill, 3, &offset, &size), MU_ERROR_INVALID_VALUE);
+    ck_assert_int_eq(D->muFuncGetParamInfo(fill, -1, &offset, &size), MU_ERROR_INVALID_VALUE);
     struct mu_func_info info;
     ck_assert_int_eq(D->muFuncGetInfo(&info, fill), MU_SUCCESS);
     ck_assert_int_eq(info.num_params, 3);
@@ -310,8 +322,11 @@ START_TEST(faults_are_sticky_until_reset)
     int *p = (int *)(uintptr_t)d, v = 5, n = 16;
     void *args[] = {&p, &v, &n};
     struct mu_launch_config c = config(1, 1, s);
+    atomic_store(&gate, 0); /* hold the stream so both launches are queued before either runs */
+    ck_assert_int_eq(D->muLaunchHostFunc(s, gate_fn, NULL), MU_SUCCESS);
     ck_assert_int_eq(D->muLaunchKernel(function(m, "fault"), &c, NULL), MU_SUCCESS); /* async */
     ck_assert_int_eq(D->muLaunchKernel(function(m, "fill"), &c, args), MU_SUCCESS);
+    atomic_store(&gate, 1);
     ck_assert_int_eq(D->muStreamSynchronize(s), MU_ERROR_ILLEGAL_ADDRESS);
     ck_assert_int_eq(p[0], 0); /* work queued behind the fault did not run */
 
@@ -412,6 +427,9 @@ START_TEST(launch_without_param_sizes_is_synchronous)
 {
     fake_engine_install_without_param_sizes();
     MUmodule m = fake_module(0);
+    size_t offset, size;
+    ck_assert_int_eq(D->muFuncGetParamInfo(function(m, "fill"), 0, &offset, &size),
+                     MU_ERROR_NOT_SUPPORTED);
     MUdeviceptr d;
     ck_assert_int_eq(D->muMemAlloc(&d, 64, 0), MU_SUCCESS);
     int *p = (int *)(uintptr_t)d, v = 9, n = 16;
@@ -461,6 +479,27 @@ START_TEST(occupancy)
 }
 END_TEST
 
+/* A cooperative launch hands the kernel a zeroed grid workspace through %envreg1 (high) and
+ * %envreg2 (low), as cooperative_groups expects; it is freed with the launch. */
+START_TEST(cooperative_launch_gets_a_grid_workspace)
+{
+    MUmodule m = fake_module(0);
+    MUfunction coop = function(m, "coop");
+    size_t engine_ranges = cpu_tracker_count(0, CPU_RANGE_ENGINE);
+    struct mu_launch_config c = config(4, 64, legacy(0));
+    c.cooperative = 1;
+    ck_assert_int_eq(D->muLaunchKernel(coop, &c, NULL), MU_SUCCESS);
+    ck_assert_int_eq(D->muDeviceSynchronize(0), MU_SUCCESS);
+    ck_assert(fake_last_workspace != 0);
+    ck_assert_uint_eq(cpu_tracker_count(0, CPU_RANGE_ENGINE), engine_ranges);
+    c.cooperative = 0;
+    ck_assert_int_eq(D->muLaunchKernel(coop, &c, NULL), MU_SUCCESS);
+    ck_assert_int_eq(D->muDeviceSynchronize(0), MU_SUCCESS);
+    ck_assert(fake_last_workspace == 0);
+    ck_assert_int_eq(D->muModuleUnload(m), MU_SUCCESS);
+}
+END_TEST
+
 /* A module unloaded while a launch of it is queued stays until the launch has run. */
 START_TEST(unload_with_queued_launch)
 {
@@ -503,6 +542,7 @@ Suite *suite_cpu_launch(void)
     tcase_add_test(t, launch_without_param_sizes_is_synchronous);
     tcase_add_test(t, occupancy);
     tcase_add_test(t, unload_with_queued_launch);
+    tcase_add_test(t, cooperative_launch_gets_a_grid_workspace);
     suite_add_tcase(s, t);
     return s;
 }

@@ -307,6 +307,34 @@ START_TEST(host_functions_may_not_wait)
 }
 END_TEST
 
+/* A thread that synchronises runs queued copies and kernels itself, but host functions always
+ * run on a backend thread (the caller may hold locks they take). */
+static pthread_t host_fn_thread;
+
+static void which_thread_fn(void *p)
+{
+    (void)p;
+    host_fn_thread = pthread_self();
+}
+
+START_TEST(host_functions_never_run_in_the_waiting_thread)
+{
+    cpu_test_env();
+    MUstream s = make_stream(0);
+    for (int i = 0; i < 50; i++) {
+        host_fn_thread = pthread_self();
+        ck_assert_int_eq(D->muLaunchHostFunc(s, which_thread_fn, NULL), MU_SUCCESS);
+        ck_assert_int_eq(D->muStreamSynchronize(s), MU_SUCCESS);
+        ck_assert(!pthread_equal(host_fn_thread, pthread_self()));
+        host_fn_thread = pthread_self();
+        ck_assert_int_eq(D->muLaunchHostFunc(legacy(), which_thread_fn, NULL), MU_SUCCESS);
+        ck_assert_int_eq(D->muDeviceSynchronize(0), MU_SUCCESS);
+        ck_assert(!pthread_equal(host_fn_thread, pthread_self()));
+    }
+    ck_assert_int_eq(D->muStreamDestroy(s), MU_SUCCESS);
+}
+END_TEST
+
 START_TEST(creation_arguments)
 {
     cpu_test_env();
@@ -359,6 +387,7 @@ Suite *suite_cpu_stream(void)
     tcase_add_test(t, destroy_returns_at_once_and_work_completes);
     tcase_add_test(t, wait_event_orders_streams);
     tcase_add_test(t, host_functions_may_not_wait);
+    tcase_add_test(t, host_functions_never_run_in_the_waiting_thread);
     tcase_add_test(t, creation_arguments);
     tcase_add_test(t, stream_churn);
     suite_add_tcase(s, t);

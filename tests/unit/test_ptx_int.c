@@ -171,7 +171,8 @@ static uint64_t r_sad(uint64_t a, uint64_t b, uint64_t c, unsigned bits, int s)
 {
     uint64_t d;
     if (s)
-        d = sx(a, bits) > sx(b, bits) ? (uint64_t)(sx(a, bits) - sx(b, bits)) : (uint64_t)(sx(b, bits) - sx(a, bits));
+        d = sx(a, bits) > sx(b, bits) ? (uint64_t)sx(a, bits) - (uint64_t)sx(b, bits)
+                                      : (uint64_t)sx(b, bits) - (uint64_t)sx(a, bits);
     else
         d = (a & mask_of(bits)) > (b & mask_of(bits)) ? a - b : b - a;
     return d + c;

@@ -2,7 +2,9 @@
  * eng_block.c - running one thread block: its warps, shared memory and CTA barriers.
  *
  * Owns: the per-worker block context (allocated once per launch and reused for every block the
- * worker runs), starting a block, the round-robin over its warps, and barrier completion
+ * worker runs), starting a block, the round-robin over its warps (to completion, or one time
+ * slice at a time so a worker can keep many blocks of a cooperative grid going), and barrier
+ * completion
  * (bar.sync/bar.red/bar.arrive counting per thread; a barrier without a count waits for every
  * thread of the block that has not exited).  A block whose warps all wait at barriers that can
  * never complete fails the launch instead of hanging.
@@ -39,6 +41,8 @@ int eng_block_alloc(eng_block *b, eng_job *job, uint32_t worker)
         w->code = mod->code;
         w->local_stride = job->local_stride;
         w->local = b->local ? b->local + (size_t)i * ENG_LANES * job->local_stride : NULL;
+        /* the allocation each memory instruction touched last: kept from block to block of
+         * the launch (nothing is freed while a launch runs) */
         w->ranges = calloc(mod->nranges ? mod->nranges : 1, sizeof *w->ranges);
         if (!w->ranges || eng_frame_prepare(w, 0, entry))
             return -1;
@@ -127,7 +131,7 @@ static int runnable(const eng_warp *w)
     return w->active || f->parked || f->syncwait || (w->depth > 0 && f->members == 0);
 }
 
-int eng_block_run(eng_block *b, uint64_t linear)
+void eng_block_start(eng_block *b, uint64_t linear)
 {
     eng_job *job = b->job;
     const struct engine_kernel *k = b->k;
@@ -137,11 +141,11 @@ int eng_block_run(eng_block *b, uint64_t linear)
     b->ctaid[1] = (uint32_t)((linear / gx) % gy);
     b->ctaid[2] = (uint32_t)(linear / (gx * gy));
     b->nexited = 0;
+    b->finished = 0;
     for (int i = 0; i < ENG_NBARRIERS; i++) {
         memset(&b->bars[i], 0, sizeof b->bars[i]);
         b->bars[i].red_and = 1;
     }
-    uint32_t done = 0;
     for (uint32_t i = 0; i < b->nwarps; i++) {
         eng_warp *w = &b->warps[i];
         w->depth = 0;
@@ -160,12 +164,32 @@ int eng_block_run(eng_block *b, uint64_t linear)
         w->budget = 4096;
         memset(w->bar_lanes, 0, sizeof w->bar_lanes);
         memset(w->bar_red_kind, 0, sizeof w->bar_red_kind);
-        memset(w->ranges, 0, sizeof *w->ranges * (b->mod->nranges ? b->mod->nranges : 1));
     }
-    int rc = MU_SUCCESS;
-    while (done < b->nwarps) {
-        int ran = 0;
-        done = 0;
+}
+
+/* Every warp waits at a barrier that nothing can open any more. */
+static int deadlock(eng_block *b)
+{
+    eng_warp *w = NULL;
+    for (uint32_t i = 0; i < b->nwarps && !w; i++)
+        if (b->warps[i].exited != ENG_FULL)
+            w = &b->warps[i];
+    if (w) {
+        eng_frame *f = &w->frames[w->depth];
+        int lane = eng_ctz(f->barwait ? f->barwait : 1);
+        const eng_insn *at = &w->code[f->lane_pc[lane] - 1];
+        eng_fault(w, at, lane, MU_ERROR_LAUNCH_FAILURE,
+                  "deadlock: every thread of the block waits at a barrier that cannot complete");
+    }
+    return ENG_FAULT;
+}
+
+int eng_block_step(eng_block *b, int slice)
+{
+    eng_job *job = b->job;
+    for (;;) {
+        int ran = 0, yielded = 0;
+        uint32_t done = 0;
         for (uint32_t i = 0; i < b->nwarps; i++) {
             eng_warp *w = &b->warps[i];
             if (w->exited == ENG_FULL) {
@@ -176,32 +200,26 @@ int eng_block_run(eng_block *b, uint64_t linear)
                 continue;
             ran = 1;
             int r = eng_warp_run(w);
-            if (r == ENG_FAULT) {
-                rc = atomic_load(&job->error);
-                goto out;
-            }
-            if (atomic_load_explicit(&job->error, memory_order_relaxed)) {
-                rc = atomic_load(&job->error);
-                goto out;
-            }
+            if (r == ENG_FAULT)
+                return ENG_FAULT;
+            if (r == ENG_YIELD)
+                yielded = 1;
+            if (atomic_load_explicit(&job->error, memory_order_relaxed))
+                return ENG_FAULT;
         }
-        if (!ran && done < b->nwarps) {
-            eng_warp *w = NULL;
-            for (uint32_t i = 0; i < b->nwarps && !w; i++)
-                if (b->warps[i].exited != ENG_FULL)
-                    w = &b->warps[i];
-            const eng_insn *at = w ? &w->code[w->frames[w->depth].lane_pc[eng_ctz(
-                                          w->frames[w->depth].barwait ? w->frames[w->depth].barwait : 1)]
-                                          - 1]
-                                   : NULL;
-            if (w && at)
-                eng_fault(w, at, eng_ctz(w->frames[w->depth].barwait ? w->frames[w->depth].barwait : 1),
-                          MU_ERROR_LAUNCH_FAILURE,
-                          "deadlock: every thread of the block waits at a barrier that cannot complete");
-            rc = MU_ERROR_LAUNCH_FAILURE;
-            goto out;
-        }
+        if (done == b->nwarps)
+            return ENG_DONE;
+        if (!ran)
+            return deadlock(b);
+        if (slice && yielded)
+            return ENG_YIELD; /* a warp spun through its time slice: let other blocks run */
     }
-out:
-    return rc;
+}
+
+int eng_block_run(eng_block *b, uint64_t linear)
+{
+    eng_block_start(b, linear);
+    int r = eng_block_step(b, 0);
+    return r == ENG_DONE ? MU_SUCCESS : atomic_load(&b->job->error) ? atomic_load(&b->job->error)
+                                                                      : MU_ERROR_LAUNCH_FAILURE;
 }

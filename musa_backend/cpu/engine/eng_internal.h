@@ -227,6 +227,7 @@ struct eng_block {
     uint8_t *local;       /* all warps' local memory */
     uint32_t ctaid[3];
     uint32_t worker;      /* %smid */
+    int finished;         /* every warp has exited (cooperative grids step blocks in turn) */
     eng_barrier bars[ENG_NBARRIERS];
 };
 
@@ -242,7 +243,12 @@ struct eng_job {
     atomic_int printed;          /* a failure message has been printed */
     uint32_t local_stride;
     uint32_t smem_size;
+    uint32_t smem_reserved; /* start of the system-reserved shared memory (cooperative groups) */
 };
+
+/* Shared memory the system reserves at the start of every block's (%reserved_smem_offset_*):
+ * cooperative groups keep their block-tile state there, as on sm_80+ GPUs. */
+#define ENG_RESERVED_SMEM 1024u
 
 /* --- helpers shared by handlers --- */
 
@@ -363,7 +369,9 @@ void eng_describe_insn(const struct engine_module *mod, uint32_t src, char *buf,
 /* Scheduling (eng_sched.c). */
 int eng_resched(eng_warp *w);
 void eng_park(eng_warp *w, uint32_t lanes, uint32_t pc);
+void eng_set_lane_pc(eng_frame *f, uint32_t lanes, uint32_t pc);
 void eng_resched_after_jump(eng_warp *w);
+void eng_rotate(eng_warp *w);
 int eng_exit_lanes(eng_warp *w, uint32_t lanes);
 int eng_warp_run(eng_warp *w);
 
@@ -371,6 +379,10 @@ int eng_warp_run(eng_warp *w);
 int eng_block_alloc(eng_block *b, eng_job *job, uint32_t worker);
 void eng_block_free(eng_block *b);
 int eng_block_run(eng_block *b, uint64_t linear_block);
+/* The resumable form: start a block, then step it until ENG_DONE (or ENG_FAULT); with slice
+ * set a step also returns ENG_YIELD when a warp has spun through its time slice. */
+void eng_block_start(eng_block *b, uint64_t linear_block);
+int eng_block_step(eng_block *b, int slice);
 void eng_barrier_check(eng_block *b, int id);
 
 /* Frames (eng_frame.c). */

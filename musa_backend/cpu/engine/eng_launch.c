@@ -7,7 +7,8 @@
  * running launches, and a launch's lifetime.  Blocks are handed out one at a time through an
  * atomic counter, so several launches from different host threads share the workers fairly.
  * Each participant allocates one block context per launch and reuses it for every block it
- * runs.
+ * runs; a cooperative launch instead keeps every block it takes alive and steps them in turn,
+ * so that blocks waiting at a grid-wide barrier let the others reach it.
  */
 #define _POSIX_C_SOURCE 200809L /* flockfile, clock_gettime, strdup, sysconf */
 
@@ -82,6 +83,64 @@ static void participate(eng_job *job, uint32_t worker)
         eng_block_free(&b);
 }
 
+/* A cooperative grid: every block must make progress at the same time (they wait for each
+ * other at grid-wide barriers), so a participant takes blocks as long as there are any and
+ * keeps all of its blocks going, a time slice each in turn. */
+static void participate_cooperative(eng_job *job, uint32_t worker)
+{
+    size_t cap = 0, n = 0;
+    eng_block **blocks = NULL; /* warps point at their block: each block stays where it is */
+    for (;;) {
+        uint64_t i = atomic_fetch_add(&job->next_block, 1);
+        if (i >= job->nblocks)
+            break;
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 8;
+            eng_block **nb = realloc(blocks, ncap * sizeof *nb);
+            if (!nb) {
+                int expected = 0;
+                atomic_compare_exchange_strong(&job->error, &expected, (int)MU_ERROR_MEMORY_ALLOCATION);
+                break;
+            }
+            blocks = nb;
+            cap = ncap;
+        }
+        eng_block *b = malloc(sizeof *b);
+        if (!b || eng_block_alloc(b, job, worker)) {
+            if (b) {
+                eng_block_free(b);
+                free(b);
+            }
+            int expected = 0;
+            atomic_compare_exchange_strong(&job->error, &expected, (int)MU_ERROR_MEMORY_ALLOCATION);
+            break;
+        }
+        eng_block_start(b, i);
+        blocks[n++] = b;
+    }
+    size_t left = n;
+    while (left && !atomic_load_explicit(&job->error, memory_order_relaxed)) {
+        for (size_t i = 0; i < n; i++) {
+            if (blocks[i]->finished)
+                continue;
+            int r = eng_block_step(blocks[i], 1);
+            if (r == ENG_DONE) {
+                blocks[i]->finished = 1;
+                left--;
+            } else if (r == ENG_FAULT) {
+                int expected = 0;
+                atomic_compare_exchange_strong(&job->error, &expected, (int)MU_ERROR_LAUNCH_FAILURE);
+                break;
+            }
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        eng_block_free(blocks[i]);
+        free(blocks[i]);
+    }
+    free(blocks);
+}
+
 static void *worker_main(void *arg)
 {
     uint32_t id = (uint32_t)(uintptr_t)arg;
@@ -96,7 +155,10 @@ static void *worker_main(void *arg)
         }
         r->participants++;
         pthread_mutex_unlock(&pool.mu);
-        participate(r->job, id);
+        if (r->job->cfg.cooperative)
+            participate_cooperative(r->job, id);
+        else
+            participate(r->job, id);
         pthread_mutex_lock(&pool.mu);
         r->participants--;
         pthread_cond_broadcast(&pool.idle);
@@ -140,6 +202,17 @@ static void report_unsupported(const struct engine_kernel *k)
         }
     }
     fprintf(stderr, "cushim: kernel %s: unsupported PTX '%s' at line %u\n", k->name, form, pi->line);
+}
+
+MUresult engine_kernel_check(const engine_kernel *k)
+{
+    if (!k)
+        return MU_ERROR_INVALID_VALUE;
+    if (k->unsupported != ENG_NONE) {
+        report_unsupported(k);
+        return MU_ERROR_NOT_SUPPORTED;
+    }
+    return MU_SUCCESS;
 }
 
 MUresult engine_launch(const engine_kernel *k, const struct engine_launch *launch)
@@ -186,7 +259,28 @@ MUresult engine_launch(const engine_kernel *k, const struct engine_launch *launc
     size_t stack = launch->stack_size ? launch->stack_size : 1024;
     uint64_t stride = k->local_bytes + (k->uses_calls ? stack : 0);
     job->local_stride = (uint32_t)((stride + 15) & ~(uint64_t)15);
-    job->smem_size = k->mod->smem_dyn_base + (uint32_t)launch->dynamic_smem_bytes;
+    /* dynamic shared memory sits at one module-wide offset; without it the block's shared
+     * memory ends where the kernel's own variables end, so overruns fault */
+    job->smem_reserved = 0;
+    job->smem_size = launch->dynamic_smem_bytes ? k->mod->smem_dyn_base + (uint32_t)launch->dynamic_smem_bytes
+                                                : k->static_smem;
+
+    /* grid-wide sync (cooperative groups) counts arrivals in a word of device memory whose
+     * address it reads from %envreg1:%envreg2 */
+    const struct engine_host *host = launch->host ? launch->host : &k->mod->host;
+    void *grid_ws = NULL;
+    if (launch->cooperative && !launch->envreg[1] && !launch->envreg[2]) {
+        grid_ws = host->alloc(host->ctx, 16, 16);
+        if (!grid_ws) {
+            free(job->params);
+            free(job);
+            return MU_ERROR_MEMORY_ALLOCATION;
+        }
+        memset(grid_ws, 0, 16);
+        uint64_t a = (uint64_t)(uintptr_t)grid_ws;
+        job->cfg.envreg[1] = (uint32_t)(a >> 32);
+        job->cfg.envreg[2] = (uint32_t)a;
+    }
 
     struct running me = {job, 1, NULL};
     pthread_mutex_lock(&pool.mu);
@@ -195,7 +289,10 @@ MUresult engine_launch(const engine_kernel *k, const struct engine_launch *launc
     pthread_cond_broadcast(&pool.work);
     pthread_mutex_unlock(&pool.mu);
 
-    participate(job, 0);
+    if (job->cfg.cooperative)
+        participate_cooperative(job, 0);
+    else
+        participate(job, 0);
 
     pthread_mutex_lock(&pool.mu);
     me.participants--;
@@ -208,6 +305,8 @@ MUresult engine_launch(const engine_kernel *k, const struct engine_launch *launc
     pthread_mutex_unlock(&pool.mu);
 
     MUresult rc = (MUresult)atomic_load(&job->error);
+    if (grid_ws)
+        host->free(host->ctx, grid_ws);
     free(job->params);
     free(job);
     return rc;

@@ -493,6 +493,8 @@ static int lower_one(eng_lower *L, const ptx_insn *pi)
     case PTX_FAM_BIT:
         return eng_lower_bit(L, pi);
     case PTX_FAM_CMP:
+        if (pi->op == PTX_OP_SELP || pi->op == PTX_OP_SLCT)
+            return eng_lower_cmp(L, pi); /* selects move bits, whatever the type */
         if (c0 == PTX_TC_H || ptx_type_cls(eng_type(pi, 1)) == PTX_TC_H)
             return eng_lower_half(L, pi);
         return eng_lower_cmp(L, pi);

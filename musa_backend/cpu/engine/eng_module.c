@@ -92,13 +92,14 @@ static void apply_initialisers(struct engine_module *mod)
     }
 }
 
-/* Shared memory: module-level and .func variables first (every kernel may reach them), then
+/* Shared memory: the reserved region (%reserved_smem_offset_*, used by cooperative groups),
+ * module-level and .func variables (every kernel may reach them), then
  * each kernel's own variables from the same base (kernels never share a block), then dynamic
  * shared memory after the largest static extent. */
 static void place_shared(struct engine_module *mod)
 {
     const ptx_module *pm = mod->ptx;
-    uint64_t off = 0;
+    uint64_t off = ENG_RESERVED_SMEM; /* the system's reserved shared memory comes first */
     uint32_t dyn_align = 16;
     for (uint32_t i = 0; i < pm->nvars; i++) {
         const ptx_var *v = &pm->vars[i];
@@ -413,7 +414,7 @@ void engine_kernel_info(const engine_kernel *k, struct mu_func_info *info)
     memset(info, 0, sizeof *info);
     const struct engine_module *mod = k->mod;
     const ptx_module *pm = mod->ptx;
-    info->shared_size_bytes = k->static_smem;
+    info->shared_size_bytes = k->static_smem - ENG_RESERVED_SMEM; /* what the program declared */
     size_t cbytes = 0;
     for (uint32_t i = 0; i < pm->nvars; i++)
         if (pm->vars[i].space == PTX_SPACE_CONST)
@@ -429,7 +430,7 @@ void engine_kernel_info(const engine_kernel *k, struct mu_func_info *info)
     info->num_regs = (int)(pm->funcs[k->func].nregs > 255 ? 255 : pm->funcs[k->func].nregs);
     info->ptx_version = (int)(pm->target_sm ? pm->target_sm : 75);
     info->binary_version = info->ptx_version;
-    info->max_dynamic_shared_size_bytes = 48 * 1024 - (int)k->static_smem;
+    info->max_dynamic_shared_size_bytes = 48 * 1024 - (int)info->shared_size_bytes;
     info->preferred_shmem_carveout = -1;
     info->num_params = (int)k->nparams;
     info->params_bytes = k->params_bytes;
@@ -438,4 +439,11 @@ void engine_kernel_info(const engine_kernel *k, struct mu_func_info *info)
 const char *engine_kernel_name(const engine_kernel *kernel)
 {
     return kernel ? kernel->name : NULL;
+}
+
+size_t engine_kernel_param_size(const engine_kernel *kernel, int index)
+{
+    if (!kernel || index < 0 || (uint32_t)index >= kernel->nparams)
+        return 0;
+    return kernel->param_size[index];
 }

@@ -294,7 +294,7 @@ static int lower_selp(eng_lower *L, const ptx_insn *pi)
 {
     ptx_type t = eng_type(pi, 0);
     unsigned wdt = eng_type_width(t);
-    if (pi->ntypes != 1 || wdt < 2 || ptx_type_cls(t) == PTX_TC_H || !eng_width_ok(L, eng_op(L, 0), t) ||
+    if (pi->ntypes != 1 || wdt < 2 || !eng_width_ok(L, eng_op(L, 0), t) ||
         !eng_width_ok(L, eng_op(L, 1), t) || !eng_width_ok(L, eng_op(L, 2), t))
         return eng_unsupported(L);
     const ptx_operand *po = eng_op(L, 3);

@@ -29,6 +29,7 @@ ENG_H(h_bra)
     }
     if (target <= pc && --w->budget <= 0) {
         w->budget = 4096;
+        eng_rotate(w);
         return ENG_YIELD;
     }
     return ENG_OK;

@@ -20,6 +20,35 @@
 #define F_FTZ 32
 #define F_RELU 64
 
+/* Unsigned 64-bit to f64/f32 in the current rounding mode.  Compilers convert values past
+ * INT64_MAX with a subtraction that turns 0 into -0 under round-down; halving with the lost
+ * bit kept as a sticky bit converts through the signed instruction instead, rounding once. */
+static double u64_to_f64(uint64_t x)
+{
+    volatile int64_t s;
+    if ((int64_t)x >= 0) {
+        s = (int64_t)x;
+        volatile double d = (double)s;
+        return d;
+    }
+    s = (int64_t)((x >> 1) | (x & 1));
+    volatile double d = (double)s;
+    return d * 2.0;
+}
+
+static float u64_to_f32(uint64_t x)
+{
+    volatile int64_t s;
+    if ((int64_t)x >= 0) {
+        s = (int64_t)x;
+        volatile float f = (float)s;
+        return f;
+    }
+    s = (int64_t)((x >> 1) | (x & 1));
+    volatile float f = (float)s;
+    return f * 2.0f;
+}
+
 static int is_float_type(ptx_type t)
 {
     return t == PTX_T_F16 || t == PTX_T_BF16 || t == PTX_T_F32 || t == PTX_T_F64 || t == PTX_T_TF32;
@@ -85,6 +114,18 @@ static uint64_t round_int(double v, int rnd, ptx_type dt)
     if (v >= ldexp(1.0, (int)(8 * bytes)))
         return bytes == 8 ? UINT64_MAX : (1ull << (8 * bytes)) - 1;
     return (uint64_t)v;
+}
+
+/* A value of type dt as its register holds it: truncated to the type, then sign- or
+ * zero-extended to the register by the type's signedness. */
+static uint64_t fit(uint64_t v, ptx_type dt)
+{
+    unsigned db = ptx_type_bytes(dt);
+    if (db >= 8)
+        return v;
+    uint64_t top = 1ull << (8 * db - 1);
+    v &= (top << 1) - 1;
+    return ptx_type_cls(dt) == PTX_TC_S ? (v ^ top) - top : v;
 }
 
 /* integer -> integer with .sat clamping */
@@ -156,8 +197,8 @@ static uint64_t cvt_one(uint64_t raw, ptx_type st, ptx_type dt, unsigned flags)
     int rnd = flags & F_RND, sat = (flags & F_SAT) != 0, ftz = (flags & F_FTZ) != 0;
     if (!is_float_type(dt)) {
         if (!is_float_type(st))
-            return int_int(raw, st, dt, sat);
-        return round_int(src_float(raw, st, ftz), rnd, dt);
+            return fit(int_int(raw, st, dt, sat), dt);
+        return fit(round_int(src_float(raw, st, ftz), rnd, dt), dt);
     }
     double v;
     if (is_float_type(st)) {
@@ -194,18 +235,14 @@ static uint64_t cvt_one(uint64_t raw, ptx_type st, ptx_type dt, unsigned flags)
             if (sb < 8)
                 raw &= (1ull << (8 * sb)) - 1;
             if (dt == PTX_T_F32) {
-                volatile uint64_t vu = raw;
-                volatile float f = (float)vu;
-                float r = f;
+                float r = u64_to_f32(raw);
                 return eng_f2u(sat ? (r < 1 ? r : 1) : r);
             }
             if (dt == PTX_T_F64) {
-                volatile uint64_t vu = raw;
-                volatile double d = (double)vu;
-                double r = d;
+                double r = u64_to_f64(raw);
                 return eng_d2u(sat ? (r < 1 ? r : 1) : r);
             }
-            v = (double)raw;
+            v = u64_to_f64(raw);
         }
     }
     return float_bits(v, dt, rnd, ftz, sat, (flags & F_RELU) != 0);
@@ -240,9 +277,6 @@ ENG_H(h_cvt)
 
 /* --- fast forms --- */
 
-ENG_EW1(h_cvt_u64_u32, uint64_t, uint32_t, a)
-ENG_EW1(h_cvt_s64_s32, int64_t, int32_t, a)
-ENG_EW1(h_cvt_32_64, uint32_t, uint64_t, (uint32_t)a)
 ENG_EW1(h_cvt_f32_s32, float, int32_t, (float)a)
 ENG_EW1(h_cvt_f32_u32, float, uint32_t, (float)a)
 ENG_EW1(h_cvt_f64_s32, double, int32_t, (double)a)
@@ -256,21 +290,49 @@ ENG_EW1(h_cvt_u32_f32_rzi, uint32_t, float,
 ENG_EW1(h_cvt_s32_f64_rzi, int32_t, double,
         a != a ? 0 : a >= 2147483648.0 ? INT32_MAX : a <= -2147483649.0 ? INT32_MIN : (int32_t)a)
 
+/* Integer to integer without .sat for any register widths: truncate/extend by the source
+ * type, then by the destination type (mode = source type, mode2 = destination type). */
+#define DEF_CVT_II(sw, dw, TS, TD)                                                          \
+    ENG_H(h_cvt_ii_##sw##_##dw)                                                             \
+    {                                                                                       \
+        ptx_type st = (ptx_type)in->mode, dt = (ptx_type)in->mode2;                         \
+        unsigned sb = ptx_type_bytes(st), db = ptx_type_bytes(dt);                          \
+        uint64_t sm = sb >= 8 ? ~0ull : (1ull << (8 * sb)) - 1, dm = db >= 8 ? ~0ull : (1ull << (8 * db)) - 1; \
+        uint64_t stop = ptx_type_cls(st) == PTX_TC_S && sb < 8 ? 1ull << (8 * sb - 1) : 0;  \
+        uint64_t dtop = ptx_type_cls(dt) == PTX_TC_S && db < 8 ? 1ull << (8 * db - 1) : 0;  \
+        const TS *A = ENG_SLOT(const TS, w, in->a);                                         \
+        TD r[ENG_LANES];                                                                    \
+        for (int l = 0; l < ENG_LANES; l++) {                                               \
+            uint64_t v = ((((uint64_t)A[l] & sm) ^ stop) - stop) & dm;                      \
+            r[l] = (TD)((v ^ dtop) - dtop);                                                 \
+        }                                                                                   \
+        eng_store_w(w->regs + in->d, r, m, sizeof(TD));                                     \
+        return ENG_OK;                                                                      \
+    }
+DEF_CVT_II(2, 2, uint16_t, uint16_t)
+DEF_CVT_II(2, 4, uint16_t, uint32_t)
+DEF_CVT_II(2, 8, uint16_t, uint64_t)
+DEF_CVT_II(4, 2, uint32_t, uint16_t)
+DEF_CVT_II(4, 4, uint32_t, uint32_t)
+DEF_CVT_II(4, 8, uint32_t, uint64_t)
+DEF_CVT_II(8, 2, uint64_t, uint16_t)
+DEF_CVT_II(8, 4, uint64_t, uint32_t)
+DEF_CVT_II(8, 8, uint64_t, uint64_t)
+
+static eng_fn cvt_ii(unsigned sw, unsigned dw)
+{
+    static const eng_fn t[3][3] = {{h_cvt_ii_2_2, h_cvt_ii_2_4, h_cvt_ii_2_8},
+                                   {h_cvt_ii_4_2, h_cvt_ii_4_4, h_cvt_ii_4_8},
+                                   {h_cvt_ii_8_2, h_cvt_ii_8_4, h_cvt_ii_8_8}};
+    int i = sw == 2 ? 0 : sw == 4 ? 1 : 2, j = dw == 2 ? 0 : dw == 4 ? 1 : 2;
+    return t[i][j];
+}
+
 static eng_fn fast_fn(ptx_type dt, ptx_type st, unsigned flags, unsigned dw, unsigned sw)
 {
     unsigned rnd = flags & F_RND;
     if (flags & (F_SAT | F_FTZ | F_RELU))
         return NULL;
-    int di = eng_int_index(dt), si = eng_int_index(st);
-    if (di >= 0 && si >= 0 && dw == ptx_type_bytes(dt) && sw == ptx_type_bytes(st)) {
-        if ((dt == PTX_T_U64 || dt == PTX_T_S64 || dt == PTX_T_B64) && (st == PTX_T_U32 || st == PTX_T_B32))
-            return h_cvt_u64_u32;
-        if ((dt == PTX_T_U64 || dt == PTX_T_S64 || dt == PTX_T_B64) && st == PTX_T_S32)
-            return h_cvt_s64_s32;
-        if (ptx_type_bytes(dt) == 4 && ptx_type_bytes(st) == 8)
-            return h_cvt_32_64;
-        return NULL;
-    }
     if (dw != ptx_type_bytes(dt) || sw != ptx_type_bytes(st))
         return NULL;
     if (dt == PTX_T_F32 && (rnd == ENG_RND_RN || rnd == 0) && !(flags & F_INTEGRAL)) {
@@ -381,6 +443,14 @@ int eng_lower_cvt(eng_lower *L, const ptx_insn *pi)
                                      : sw == 4 ? (st == PTX_T_F32 ? PTX_T_F32 : PTX_T_B32)
                                                : PTX_T_B16);
     (void)as;
+    if (!is_float_type(dt) && !is_float_type(st) && !(flags & F_SAT)) {
+        eng_insn *e = eng_emit(L, cvt_ii(sw, dw));
+        e->d = ds;
+        e->a = as_slot;
+        e->mode = (uint16_t)st;
+        e->mode2 = (uint16_t)dt;
+        return 0;
+    }
     eng_fn fast = fast_fn(dt, st, flags, dw, sw);
     eng_insn *e = eng_emit(L, fast ? fast : h_cvt);
     e->d = ds;

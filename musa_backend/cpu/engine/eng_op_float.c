@@ -31,12 +31,77 @@ ENG_EW2(h_add_f32, float, float, eng_canon32(a + b))
 ENG_EW2(h_sub_f32, float, float, eng_canon32(a - b))
 ENG_EW2(h_mul_f32, float, float, eng_canon32(a * b))
 ENG_EW2(h_div_f32, float, float, eng_canon32(a / b))
-ENG_EW3(h_fma_f32, float, float, float, eng_canon32(fmaf(a, b, c)))
+/* fma.rn.f32 without a libm call per lane: a*b is exact in double, so a*b+c rounded to double
+ * then to float equals the correctly rounded fma unless the double lands exactly halfway
+ * between two floats, or outside the normal float range; those lanes (rare) take fmaf. */
+ENG_H(h_fma_f32)
+{
+    const float *A = ENG_SLOT(const float, w, in->a), *B = ENG_SLOT(const float, w, in->b);
+    const float *C = ENG_SLOT(const float, w, in->c);
+    float r[ENG_LANES];
+    uint8_t slow[ENG_LANES];
+    for (int l = 0; l < ENG_LANES; l++) {
+        double s = (double)A[l] * (double)B[l] + (double)C[l];
+        uint64_t u;
+        memcpy(&u, &s, 8);
+        uint64_t e = (u >> 52) & 0x7ff;
+        int ok = (e - 897 <= 253 && (u & 0x1fffffffu) != 0x10000000u) || (u << 1) == 0;
+        slow[l] = (uint8_t)!ok;
+        r[l] = (float)s;
+    }
+    uint32_t fix = eng_pack(slow) & m;
+    for (; fix; fix &= fix - 1) {
+        int l = eng_ctz(fix);
+        r[l] = eng_canon32(fmaf(A[l], B[l], C[l]));
+    }
+    eng_store32(w->regs + in->d, r, m);
+    return ENG_OK;
+}
 ENG_EW2(h_add_f64, double, double, eng_canon64(a + b))
 ENG_EW2(h_sub_f64, double, double, eng_canon64(a - b))
 ENG_EW2(h_mul_f64, double, double, eng_canon64(a * b))
 ENG_EW2(h_div_f64, double, double, eng_canon64(a / b))
 ENG_EW3(h_fma_f64, double, double, double, eng_canon64(fma(a, b, c)))
+
+/* On x86-64 hosts with FMA (checked at run time), fma.rn is the host's fused multiply-add,
+ * 8 lanes per instruction: exact by definition.  Compiler extensions (a per-function target)
+ * are confined to this one handler; other hosts use the portable one above. */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define ENG_HAVE_X86_FMA 1
+__attribute__((target("avx2,fma"))) static int h_fma_f32_avx2(eng_warp *w, const eng_insn *in, uint32_t m)
+{
+    const float *A = ENG_SLOT(const float, w, in->a), *B = ENG_SLOT(const float, w, in->b);
+    const float *C = ENG_SLOT(const float, w, in->c);
+    float r[ENG_LANES];
+    for (int l = 0; l < ENG_LANES; l++) {
+        float x = __builtin_fmaf(A[l], B[l], C[l]);
+        r[l] = x != x ? eng_u2f(ENG_NAN32) : x;
+    }
+    eng_store32(w->regs + in->d, r, m);
+    return ENG_OK;
+}
+
+__attribute__((target("avx2,fma"))) static int h_fma_f64_avx2(eng_warp *w, const eng_insn *in, uint32_t m)
+{
+    const double *A = ENG_SLOT(const double, w, in->a), *B = ENG_SLOT(const double, w, in->b);
+    const double *C = ENG_SLOT(const double, w, in->c);
+    double r[ENG_LANES];
+    for (int l = 0; l < ENG_LANES; l++) {
+        double x = __builtin_fma(A[l], B[l], C[l]);
+        r[l] = x != x ? eng_u2d(ENG_NAN64) : x;
+    }
+    eng_store64(w->regs + in->d, r, m);
+    return ENG_OK;
+}
+
+static int host_has_fma(void)
+{
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+#else
+#define ENG_HAVE_X86_FMA 0
+#endif
 
 /* Fast f32 .ftz forms (what --use_fast_math emits). */
 ENG_EW2(h_add_f32_ftz, float, float, eng_canon32(eng_ftz32(eng_ftz32(a) + eng_ftz32(b))))
@@ -324,6 +389,10 @@ static int lower_arith(eng_lower *L, const ptx_insn *pi, ptx_type t)
         static const eng_fn ftz32[] = {h_add_f32_ftz, h_sub_f32_ftz, h_mul_f32_ftz, h_div_f32_ftz, h_fma_f32_ftz};
         static const eng_fn plain64[] = {h_add_f64, h_sub_f64, h_mul_f64, h_div_f64, h_fma_f64};
         eng_fn fn = is64 ? plain64[op] : ftz ? ftz32[op] : plain32[op];
+#if ENG_HAVE_X86_FMA
+        if (op == 4 && !ftz && host_has_fma())
+            fn = is64 ? h_fma_f64_avx2 : h_fma_f32_avx2;
+#endif
         return nsrc == 3 ? eng_lower_dabc(L, fn, t, t) : eng_lower_dab(L, fn, t);
     }
     return lower_generic(L, pi, t, op, nsrc);

@@ -27,9 +27,12 @@ static inline uint64_t load_n(const uint8_t *p, unsigned n, unsigned mode)
         default: return __atomic_load_n((const uint64_t *)(const void *)p, order);
         }
     }
-    uint64_t v = 0;
-    memcpy(&v, p, n); /* little-endian host */
-    return v;
+    switch (n) { /* fixed-size copies: a variable-size one defeats store forwarding */
+    case 1: return *p;
+    case 2: { uint16_t v; memcpy(&v, p, 2); return v; }
+    case 4: { uint32_t v; memcpy(&v, p, 4); return v; }
+    default: { uint64_t v; memcpy(&v, p, 8); return v; }
+    }
 }
 
 static inline void store_n(uint8_t *p, uint64_t v, unsigned n, unsigned mode)
@@ -55,45 +58,6 @@ static inline uint64_t extend(uint64_t v, unsigned n, int sgn)
     return sgn ? (v ^ top) - top : v;
 }
 
-ENG_H(h_ld)
-{
-    unsigned es = M2_ESIZE(in->mode2), n = M2_N(in->mode2), rw = M2_RW(in->mode2);
-    uint8_t *p[ENG_LANES];
-    if (eng_resolve(w, in, m, es * n, 0, p) != ENG_OK)
-        return ENG_FAULT;
-    int sgn = (in->mode & ENG_M_SIGN) != 0;
-    for (unsigned i = 0; i < n; i++) {
-        uint32_t slot = n == 1 ? in->d : w->blk->mod->vslots[in->c].s[i];
-        uint8_t r[8 * ENG_LANES];
-        for (uint32_t mm = m; mm; mm &= mm - 1) {
-            int l = eng_ctz(mm);
-            uint64_t v = extend(load_n(p[l] + i * es, es, in->mode), es, sgn);
-            memcpy(r + (size_t)l * rw, &v, rw);
-        }
-        eng_store_w(w->regs + slot, r, m, rw);
-    }
-    return ENG_OK;
-}
-
-ENG_H(h_st)
-{
-    unsigned es = M2_ESIZE(in->mode2), n = M2_N(in->mode2), rw = M2_RW(in->mode2);
-    uint8_t *p[ENG_LANES];
-    if (eng_resolve(w, in, m, es * n, 1, p) != ENG_OK)
-        return ENG_FAULT;
-    for (unsigned i = 0; i < n; i++) {
-        uint32_t slot = n == 1 ? in->d : w->blk->mod->vslots[in->c].s[i];
-        const uint8_t *src = w->regs + slot;
-        for (uint32_t mm = m; mm; mm &= mm - 1) {
-            int l = eng_ctz(mm);
-            uint64_t v = 0;
-            memcpy(&v, src + (size_t)l * rw, rw < 8 ? rw : 8);
-            store_n(p[l] + i * es, v, es, in->mode);
-        }
-    }
-    return ENG_OK;
-}
-
 /* --- fast paths --- */
 
 /* Are all 32 lanes inside the cached allocation and aligned? */
@@ -109,6 +73,84 @@ ENG_H(h_st)
         }                                                                        \
         ok = ok && !bad_;                                                        \
     } while (0)
+
+/* One lane loop per (memory type, register type): M is the memory type, R the register's. */
+#define LDG_LOOP(M, R)                                                                    \
+    do {                                                                                  \
+        R r_[ENG_LANES];                                                                  \
+        for (int l = 0; l < ENG_LANES; l++) {                                             \
+            M v_;                                                                         \
+            memcpy(&v_, (const void *)(uintptr_t)(A[l] + off), sizeof(M));                \
+            r_[l] = (R)v_;                                                                \
+        }                                                                                 \
+        memcpy(w->regs + slot, r_, sizeof r_);                                            \
+    } while (0)
+
+/* Load element i (of n) of every lane into `slot`; the addresses were checked. */
+static int ld_elem(eng_warp *w, const uint64_t *A, uint64_t off, uint32_t slot, unsigned es, unsigned rw, int sgn)
+{
+    switch (es << 8 | rw << 1 | sgn) {
+    case 1 << 8 | 2 << 1: LDG_LOOP(uint8_t, uint16_t); return 1;
+    case 1 << 8 | 2 << 1 | 1: LDG_LOOP(int8_t, int16_t); return 1;
+    case 1 << 8 | 4 << 1: LDG_LOOP(uint8_t, uint32_t); return 1;
+    case 1 << 8 | 4 << 1 | 1: LDG_LOOP(int8_t, int32_t); return 1;
+    case 1 << 8 | 8 << 1: LDG_LOOP(uint8_t, uint64_t); return 1;
+    case 1 << 8 | 8 << 1 | 1: LDG_LOOP(int8_t, int64_t); return 1;
+    case 2 << 8 | 2 << 1:
+    case 2 << 8 | 2 << 1 | 1: LDG_LOOP(uint16_t, uint16_t); return 1;
+    case 2 << 8 | 4 << 1: LDG_LOOP(uint16_t, uint32_t); return 1;
+    case 2 << 8 | 4 << 1 | 1: LDG_LOOP(int16_t, int32_t); return 1;
+    case 2 << 8 | 8 << 1: LDG_LOOP(uint16_t, uint64_t); return 1;
+    case 2 << 8 | 8 << 1 | 1: LDG_LOOP(int16_t, int64_t); return 1;
+    case 4 << 8 | 4 << 1:
+    case 4 << 8 | 4 << 1 | 1: LDG_LOOP(uint32_t, uint32_t); return 1;
+    case 4 << 8 | 8 << 1: LDG_LOOP(uint32_t, uint64_t); return 1;
+    case 4 << 8 | 8 << 1 | 1: LDG_LOOP(int32_t, int64_t); return 1;
+    case 8 << 8 | 8 << 1:
+    case 8 << 8 | 8 << 1 | 1: LDG_LOOP(uint64_t, uint64_t); return 1;
+    default: return 0;
+    }
+}
+
+/* Full-warp loads (global, const, or generic addresses in the cached global allocation) of
+ * n elements per lane, with no per-lane checks. */
+static int ld_global_fast(eng_warp *w, const eng_insn *in, unsigned es, unsigned n, unsigned rw, int sgn)
+{
+    const uint64_t *A = ENG_SLOT(const uint64_t, w, in->a);
+    uint64_t off = (uint64_t)in->imm;
+    int ok;
+    ALL_IN_RANGE(A, off, &w->ranges[in->x], es * n, ok);
+    if (!ok)
+        return 0;
+    if (n == 1)
+        return ld_elem(w, A, off, in->d, es, rw, sgn);
+    const eng_vslots *vs = &w->blk->mod->vslots[in->c];
+    for (unsigned i = 0; i < n; i++) /* an element overwriting the address: the slow path */
+        if (vs->s[i] == in->a)
+            return 0;
+    for (unsigned i = 0; i < n; i++)
+        if (!ld_elem(w, A, off + i * es, vs->s[i], es, rw, sgn))
+            return 0;
+    return 1;
+}
+
+/* The store side: element sizes 1-8 from registers at least that wide. */
+static int st_global_fast(eng_warp *w, const eng_insn *in, unsigned es, unsigned n, unsigned rw)
+{
+    const uint64_t *A = ENG_SLOT(const uint64_t, w, in->a);
+    uint64_t off = (uint64_t)in->imm;
+    int ok;
+    ALL_IN_RANGE(A, off, &w->ranges[in->x], es * n, ok);
+    if (!ok)
+        return 0;
+    for (unsigned i = 0; i < n; i++) {
+        const uint8_t *src = w->regs + (n == 1 ? in->d : w->blk->mod->vslots[in->c].s[i]);
+        uint64_t eoff = off + i * es;
+        for (int l = 0; l < ENG_LANES; l++) /* little-endian: the low bytes of the register */
+            memcpy((void *)(uintptr_t)(A[l] + eoff), src + (size_t)l * rw, es);
+    }
+    return 1;
+}
 
 #define DEF_LDG(bits, T)                                                                  \
     ENG_H(h_ldg_##bits)                                                                   \
@@ -152,10 +194,99 @@ ENG_H(h_st)
             memcpy(p[eng_ctz(mm)], &S[eng_ctz(mm)], sizeof(T));                           \
         return ENG_OK;                                                                    \
     }
+/* A full-warp global load of one element per lane, all inside the cached allocation: the
+ * common case of every ld.global form, without per-lane checks. */
+/* Full-warp shared-memory accesses of any size and address width: host addresses for all
+ * lanes after one bounds check, or 0 when some lane is out of bounds or misaligned. */
+static int shared_addrs(eng_warp *w, const eng_insn *in, unsigned size, uint8_t **p)
+{
+    uint64_t lim = w->blk->smem_size, bad = 0;
+    if (lim < size)
+        return 0;
+    lim -= size;
+    uint8_t *base = w->blk->smem;
+    for (int l = 0; l < ENG_LANES; l++) {
+        uint64_t a = eng_lane_addr(w, in, l);
+        bad |= (uint64_t)(a > lim) | (a & (size - 1));
+        p[l] = base + (a <= lim ? a : 0);
+    }
+    return !bad;
+}
+
+ENG_H(h_ld)
+{
+    unsigned es = M2_ESIZE(in->mode2), n = M2_N(in->mode2), rw = M2_RW(in->mode2);
+    int sgn = (in->mode & ENG_M_SIGN) != 0;
+    unsigned sp = in->mode & ENG_M_SPACE;
+    uint8_t *sp_p[ENG_LANES];
+    if (m == ENG_FULL && sp == ENG_SP_SHARED && shared_addrs(w, in, es * n, sp_p)) {
+        for (unsigned i = 0; i < n; i++) {
+            uint32_t slot = n == 1 ? in->d : w->blk->mod->vslots[in->c].s[i];
+            uint8_t r[8 * ENG_LANES];
+            for (int l = 0; l < ENG_LANES; l++) {
+                uint64_t v = extend(load_n(sp_p[l] + i * es, es, 0), es, sgn);
+                memcpy(r + (size_t)l * rw, &v, 8 < rw ? 8 : rw);
+            }
+            memcpy(w->regs + slot, r, (size_t)rw * ENG_LANES);
+        }
+        return ENG_OK;
+    }
+    if (m == ENG_FULL && (sp == ENG_SP_GLOBAL || sp == ENG_SP_CONST || sp == ENG_SP_GENERIC) &&
+        !(in->mode & (ENG_M_ORDERED | ENG_M_ACQREL | ENG_M_BASE32)) && ld_global_fast(w, in, es, n, rw, sgn))
+        return ENG_OK;
+    uint8_t *p[ENG_LANES];
+    if (eng_resolve(w, in, m, es * n, 0, p) != ENG_OK)
+        return ENG_FAULT;
+    for (unsigned i = 0; i < n; i++) {
+        uint32_t slot = n == 1 ? in->d : w->blk->mod->vslots[in->c].s[i];
+        uint8_t r[8 * ENG_LANES];
+        for (uint32_t mm = m; mm; mm &= mm - 1) {
+            int l = eng_ctz(mm);
+            uint64_t v = extend(load_n(p[l] + i * es, es, in->mode), es, sgn);
+            memcpy(r + (size_t)l * rw, &v, rw);
+        }
+        eng_store_w(w->regs + slot, r, m, rw);
+    }
+    return ENG_OK;
+}
+
+ENG_H(h_st)
+{
+    unsigned es = M2_ESIZE(in->mode2), n = M2_N(in->mode2), rw = M2_RW(in->mode2);
+    unsigned sp = in->mode & ENG_M_SPACE;
+    uint8_t *sp_p[ENG_LANES];
+    if (m == ENG_FULL && sp == ENG_SP_SHARED && shared_addrs(w, in, es * n, sp_p)) {
+        for (unsigned i = 0; i < n; i++) {
+            const uint8_t *src = w->regs + (n == 1 ? in->d : w->blk->mod->vslots[in->c].s[i]);
+            for (int l = 0; l < ENG_LANES; l++)
+                memcpy(sp_p[l] + i * es, src + (size_t)l * rw, es);
+        }
+        return ENG_OK;
+    }
+    if (m == ENG_FULL && (sp == ENG_SP_GLOBAL || sp == ENG_SP_GENERIC) &&
+        !(in->mode & (ENG_M_ORDERED | ENG_M_ACQREL | ENG_M_BASE32)) && st_global_fast(w, in, es, n, rw))
+        return ENG_OK;
+    uint8_t *p[ENG_LANES];
+    if (eng_resolve(w, in, m, es * n, 1, p) != ENG_OK)
+        return ENG_FAULT;
+    for (unsigned i = 0; i < n; i++) {
+        uint32_t slot = n == 1 ? in->d : w->blk->mod->vslots[in->c].s[i];
+        const uint8_t *src = w->regs + slot;
+        for (uint32_t mm = m; mm; mm &= mm - 1) {
+            int l = eng_ctz(mm);
+            uint64_t v = 0;
+            memcpy(&v, src + (size_t)l * rw, rw < 8 ? rw : 8);
+            store_n(p[l] + i * es, v, es, in->mode);
+        }
+    }
+    return ENG_OK;
+}
+
 DEF_LDG(32, uint32_t)
 DEF_LDG(64, uint64_t)
 
-/* shared memory through a 32-bit offset register */
+/* shared memory through a 32-bit offset register.  A warp often reads one address (a
+ * broadcast) or consecutive ones; those become one load or one copy. */
 #define DEF_LDS(bits, T)                                                                  \
     ENG_H(h_lds_##bits)                                                                   \
     {                                                                                     \
@@ -163,23 +294,59 @@ DEF_LDG(64, uint64_t)
         uint32_t off = (uint32_t)in->imm, size = w->blk->smem_size;                       \
         const uint8_t *base = w->blk->smem;                                               \
         T r[ENG_LANES];                                                                   \
-        uint32_t bad = 0;                                                                 \
-        for (int l = 0; l < ENG_LANES; l++) {                                             \
-            uint32_t a = A[l] + off;                                                      \
-            bad |= (uint32_t)(((m >> l) & 1) & ((uint64_t)a + sizeof(T) > size ||         \
-                                                (a & (sizeof(T) - 1)) != 0));            \
+        if (m == ENG_FULL && size >= 16 * sizeof(T)) {                                    \
+            /* per half-warp: one address (broadcast) or consecutive addresses (copy) */     \
+            uint32_t bad = 0, h0 = A[0] + off, h1 = A[16] + off;                          \
+            uint32_t con0 = 0, con1 = 0, uni0 = 0, uni1 = 0;                              \
+            for (int l = 0; l < 16; l++) {                                                \
+                uint32_t a = A[l] + off, b = A[l + 16] + off;                             \
+                bad |= (uint32_t)(a > size - (uint32_t)(16 * sizeof(T))) |                \
+                       (uint32_t)(b > size - (uint32_t)(16 * sizeof(T))) |                \
+                       ((a | b) & (uint32_t)(sizeof(T) - 1));                             \
+                con0 |= a ^ (h0 + (uint32_t)(l * sizeof(T)));                             \
+                con1 |= b ^ (h1 + (uint32_t)(l * sizeof(T)));                             \
+                uni0 |= a ^ h0;                                                           \
+                uni1 |= b ^ h1;                                                           \
+            }                                                                             \
+            if (!bad && (!con0 || !uni0) && (!con1 || !uni1)) {                           \
+                if (!uni0) {                                                              \
+                    T v;                                                                  \
+                    memcpy(&v, base + h0, sizeof(T));                                     \
+                    for (int l = 0; l < 16; l++)                                          \
+                        r[l] = v;                                                         \
+                } else {                                                                  \
+                    memcpy(r, base + h0, 16 * sizeof(T));                                 \
+                }                                                                         \
+                if (!uni1) {                                                              \
+                    T v;                                                                  \
+                    memcpy(&v, base + h1, sizeof(T));                                     \
+                    for (int l = 16; l < 32; l++)                                         \
+                        r[l] = v;                                                         \
+                } else {                                                                  \
+                    memcpy(r + 16, base + h1, 16 * sizeof(T));                            \
+                }                                                                         \
+                memcpy(w->regs + in->d, r, sizeof r);                                     \
+                return ENG_OK;                                                            \
+            }                                                                             \
         }                                                                                 \
-        if (bad) { /* some lane is out of range or misaligned: report it */               \
-            uint8_t *p[ENG_LANES];                                                        \
-            if (eng_resolve(w, in, m, sizeof(T), 0, p) != ENG_OK)                         \
-                return ENG_FAULT;                                                         \
+        if (m == ENG_FULL && size >= sizeof(T)) {                                         \
+            uint32_t bad = 0;                                                             \
+            for (int l = 0; l < ENG_LANES; l++) {                                         \
+                uint32_t a = A[l] + off;                                                  \
+                bad |= (uint32_t)(a > size - (uint32_t)sizeof(T)) | (a & (uint32_t)(sizeof(T) - 1)); \
+            }                                                                             \
+            if (!bad) {                                                                   \
+                for (int l = 0; l < ENG_LANES; l++)                                       \
+                    memcpy(&r[l], base + (uint32_t)(A[l] + off), sizeof(T));                          \
+                memcpy(w->regs + in->d, r, sizeof r);                                     \
+                return ENG_OK;                                                            \
+            }                                                                             \
         }                                                                                 \
-        for (int l = 0; l < ENG_LANES; l++) {                                             \
-            uint32_t a = A[l] + off;                                                      \
-            if ((uint64_t)a + sizeof(T) > size)                                           \
-                a = 0; /* inactive lane with a wild address: read something harmless */  \
-            memcpy(&r[l], base + a, sizeof(T));                                           \
-        }                                                                                 \
+        uint8_t *p[ENG_LANES];                                                            \
+        if (eng_resolve(w, in, m, sizeof(T), 0, p) != ENG_OK)                             \
+            return ENG_FAULT;                                                             \
+        for (uint32_t mm = m; mm; mm &= mm - 1)                                           \
+            memcpy(&r[eng_ctz(mm)], p[eng_ctz(mm)], sizeof(T));                           \
         eng_store_w(w->regs + in->d, r, m, sizeof(T));                                    \
         return ENG_OK;                                                                    \
     }                                                                                     \
@@ -189,6 +356,18 @@ DEF_LDG(64, uint64_t)
         const T *S = ENG_SLOT(const T, w, in->d);                                         \
         uint32_t off = (uint32_t)in->imm, size = w->blk->smem_size;                       \
         uint8_t *base = w->blk->smem;                                                     \
+        if (m == ENG_FULL && size >= sizeof(T)) {                                         \
+            uint32_t bad = 0;                                                             \
+            for (int l = 0; l < ENG_LANES; l++) {                                         \
+                uint32_t a = A[l] + off;                                                  \
+                bad |= (uint32_t)(a > size - (uint32_t)sizeof(T)) | (a & (uint32_t)(sizeof(T) - 1)); \
+            }                                                                             \
+            if (!bad) {                                                                   \
+                for (int l = 0; l < ENG_LANES; l++)                                       \
+                    memcpy(base + (uint32_t)(A[l] + off), &S[l], sizeof(T));                          \
+                return ENG_OK;                                                            \
+            }                                                                             \
+        }                                                                                 \
         for (uint32_t mm = m; mm; mm &= mm - 1) {                                         \
             int l = eng_ctz(mm);                                                          \
             uint32_t a = A[l] + off;                                                      \
@@ -200,6 +379,39 @@ DEF_LDG(64, uint64_t)
     }
 DEF_LDS(32, uint32_t)
 DEF_LDS(64, uint64_t)
+
+/* ld.param of a kernel parameter at a constant offset: one read, every lane gets it */
+ENG_H(h_ld_kparam)
+{
+    unsigned es = M2_ESIZE(in->mode2), rw = M2_RW(in->mode2);
+    if ((uint64_t)in->imm + es > w->blk->k->params_bytes)
+        return eng_mem_fault(w, in, eng_ctz(m), (uint64_t)in->imm, es, 0, "parameter");
+    uint64_t v = extend(load_n(w->blk->job->params + in->imm, es, 0), es, (in->mode & ENG_M_SIGN) != 0);
+    switch (rw) {
+    case 8: {
+        uint64_t r[ENG_LANES];
+        for (int l = 0; l < ENG_LANES; l++)
+            r[l] = v;
+        eng_store64(w->regs + in->d, r, m);
+        break;
+    }
+    case 4: {
+        uint32_t r[ENG_LANES];
+        for (int l = 0; l < ENG_LANES; l++)
+            r[l] = (uint32_t)v;
+        eng_store32(w->regs + in->d, r, m);
+        break;
+    }
+    default: {
+        uint16_t r[ENG_LANES];
+        for (int l = 0; l < ENG_LANES; l++)
+            r[l] = (uint16_t)v;
+        eng_store16(w->regs + in->d, r, m);
+        break;
+    }
+    }
+    return ENG_OK;
+}
 
 /* --- address-space conversions --- */
 
@@ -235,6 +447,17 @@ ENG_H(h_cvta)
             t[l] = (uint32_t)r[l];
         eng_store32(w->regs + in->d, t, m);
     }
+    return ENG_OK;
+}
+
+ENG_H(h_copy64)
+{
+    eng_store64(w->regs + in->d, w->regs + in->a, m);
+    return ENG_OK;
+}
+ENG_H(h_copy32)
+{
+    eng_store32(w->regs + in->d, w->regs + in->a, m);
     return ENG_OK;
 }
 
@@ -427,6 +650,8 @@ static int lower_ldst(eng_lower *L, const ptx_insn *pi, int store)
     if (eng_lower_address(L, ad, space, &mode, &a, &imm))
         return eng_unsupported(L);
     unsigned sp = mode & ENG_M_SPACE;
+    if (sp == ENG_SP_SHARED) /* one host thread runs a block: its shared memory is always ordered */
+        mode &= (uint16_t)~(ENG_M_ORDERED | ENG_M_ACQREL);
     eng_fn fn = store ? h_st : h_ld;
     int plain = n == 1 && !(mode & (ENG_M_ORDERED | ENG_M_ACQREL | ENG_M_FRAME));
     if (plain && rw == es && (es == 4 || es == 8)) {
@@ -435,6 +660,8 @@ static int lower_ldst(eng_lower *L, const ptx_insn *pi, int store)
         else if (sp == ENG_SP_SHARED && (mode & ENG_M_BASE32))
             fn = store ? (es == 4 ? h_sts_32 : h_sts_64) : (es == 4 ? h_lds_32 : h_lds_64);
     }
+    if (!store && n == 1 && sp == ENG_SP_KPARAM && a == ENG_F_ZERO && imm >= 0)
+        fn = h_ld_kparam;
     eng_insn *e = eng_emit(L, fn);
     e->a = a;
     e->imm = imm;
@@ -480,6 +707,13 @@ static int lower_cvta(eng_lower *L, const ptx_insn *pi)
     }
     uint32_t dst = eng_dst(L, d);
     uint32_t src = eng_src(L, s, sw == 8 ? PTX_T_U64 : PTX_T_U32);
+    if (mode == 0 && sw == dw) {
+        /* global and const addresses are generic addresses already */
+        eng_insn *e = eng_emit(L, sw == 8 ? h_copy64 : h_copy32);
+        e->d = dst;
+        e->a = src;
+        return 0;
+    }
     eng_insn *e = eng_emit(L, h_cvta);
     e->d = dst;
     e->a = src;

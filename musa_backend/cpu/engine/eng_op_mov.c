@@ -166,13 +166,27 @@ static void sreg_values(eng_warp *w, unsigned sreg, unsigned comp, uint64_t *r)
         u = cfg->dynamic_smem_bytes;
         break;
     case PTX_SREG_TOTAL_SMEM_SIZE:
+        u = b->k->static_smem - ENG_RESERVED_SMEM + cfg->dynamic_smem_bytes;
+        break;
     case PTX_SREG_AGGR_SMEM_SIZE:
         u = b->k->static_smem + cfg->dynamic_smem_bytes;
         break;
     case PTX_SREG_ENVREG:
         u = comp < 32 ? cfg->envreg[comp] : 0;
         break;
-    default: /* %pm*, %cluster_ctaid/ctarank, %reserved_smem_*, %current_graph_exec: 0 */
+    case PTX_SREG_RESERVED_SMEM_OFFSET_BEGIN:
+        u = b->job->smem_reserved;
+        break;
+    case PTX_SREG_RESERVED_SMEM_OFFSET_END:
+        u = b->job->smem_reserved + ENG_RESERVED_SMEM;
+        break;
+    case PTX_SREG_RESERVED_SMEM_OFFSET_CAP:
+        u = ENG_RESERVED_SMEM;
+        break;
+    case PTX_SREG_RESERVED_SMEM_OFFSET:
+        u = b->job->smem_reserved + (comp & 1) * (ENG_RESERVED_SMEM / 2);
+        break;
+    default: /* %pm*, %cluster_ctaid/ctarank, %current_graph_exec: 0 */
         u = 0;
         break;
     }
@@ -183,6 +197,10 @@ static void sreg_values(eng_warp *w, unsigned sreg, unsigned comp, uint64_t *r)
 
 ENG_H(h_sreg)
 {
+    if (in->mode == PTX_SREG_TID && in->c == 4 && in->mode2 < 3) { /* the common one */
+        eng_store32(w->regs + in->d, w->tid[in->mode2], m);
+        return ENG_OK;
+    }
     uint64_t v[ENG_LANES];
     sreg_values(w, in->mode, in->mode2, v);
     if (in->c == 8) {

@@ -39,16 +39,15 @@ ENG_H(h_bar)
     bar->arrived += (uint32_t)eng_popc(m);
     if (in->mode != 1) {
         eng_frame *f = eng_top(w);
-        uint32_t next = eng_pc_of(w, in) + 1;
-        for (uint32_t mm = m; mm; mm &= mm - 1)
-            f->lane_pc[eng_ctz(mm)] = next;
+        eng_set_lane_pc(f, m, eng_pc_of(w, in) + 1);
         f->barwait |= m;
         w->bar_lanes[id] |= m;
         w->active &= ~m;
         w->resched_pc = 0;
     }
     eng_barrier_check(blk, (int)id);
-    return ENG_OK;
+    /* this arrival completed the barrier: let the other warps go first, in order */
+    return bar->arrived == 0 && in->mode != 1 ? ENG_YIELD : ENG_OK;
 }
 
 ENG_H(h_fence)

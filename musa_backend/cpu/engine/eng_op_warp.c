@@ -3,7 +3,8 @@
  * redux.sync, elect.sync, bar.warp.sync.
  *
  * Owns: the exact results of each collective (shfl's source-lane rule with clamp and segment
- * mask, the p output telling whether the source lane was in range, vote over the lanes of the
+ * mask, the p output telling whether the source lane was in range, 0 from a source lane that
+ * does not take part, vote over the lanes of the
  * member mask, match groups, redux arithmetic) and the convergence rule for the .sync forms:
  * when lanes of the member mask are still on another path of the warp, the executing lanes wait
  * at the instruction until those arrive (or nothing else in the warp can run), as a GPU with
@@ -33,8 +34,7 @@ static int must_wait(eng_warp *w, const eng_insn *in, uint32_t member)
     uint32_t missing = member & ~w->active & ~w->exited & (f->parked | f->syncwait);
     if (!missing)
         return 0;
-    for (uint32_t mm = w->active; mm; mm &= mm - 1)
-        f->lane_pc[eng_ctz(mm)] = pc;
+    eng_set_lane_pc(f, w->active, pc);
     f->syncwait |= w->active;
     w->active = 0;
     w->resched_pc = 0;
@@ -78,7 +78,9 @@ ENG_H(h_shfl)
         }
         if (!p)
             j = l;
-        r[l] = A[j & 31];
+        /* a source lane that is not executing this shfl (inactive, exited or not a thread)
+         * gives 0, as the hardware does: warp reductions over a partial mask rely on it */
+        r[l] = ((m >> (j & 31)) & 1) ? A[j & 31] : 0;
         ok[l] = (uint8_t)p;
     }
     eng_store32(w->regs + in->d, r, m);

@@ -21,28 +21,44 @@ const uint32_t eng_lanebit[ENG_LANES] = {
     1u << 16, 1u << 17, 1u << 18, 1u << 19, 1u << 20, 1u << 21, 1u << 22, 1u << 23,
     1u << 24, 1u << 25, 1u << 26, 1u << 27, 1u << 28, 1u << 29, 1u << 30, 1u << 31};
 
+/* Branch-free scans over the 32 lane pcs (the compiler vectorises them). */
+static uint32_t min_pc(const eng_frame *f, uint32_t mask, uint32_t from)
+{
+    uint32_t best = ENG_NONE;
+    for (int l = 0; l < ENG_LANES; l++) {
+        uint32_t pc = f->lane_pc[l];
+        uint32_t v = ((mask & eng_lanebit[l]) && pc >= from) ? pc : ENG_NONE;
+        best = v < best ? v : best;
+    }
+    return best;
+}
+
+static uint32_t lanes_at(const eng_frame *f, uint32_t mask, uint32_t pc)
+{
+    uint8_t c[ENG_LANES];
+    for (int l = 0; l < ENG_LANES; l++)
+        c[l] = f->lane_pc[l] == pc;
+    return eng_pack(c) & mask;
+}
+
+void eng_set_lane_pc(eng_frame *f, uint32_t lanes, uint32_t pc)
+{
+    for (int l = 0; l < ENG_LANES; l++)
+        f->lane_pc[l] = (lanes & eng_lanebit[l]) ? pc : f->lane_pc[l];
+}
+
 /* Lowest pc among parked lanes, and among sync-waiting lanes at or after `from`. */
 static uint32_t next_resched(const eng_frame *f, uint32_t from)
 {
-    uint32_t best = ENG_NONE;
-    for (uint32_t m = f->parked; m; m &= m - 1) {
-        uint32_t pc = f->lane_pc[eng_ctz(m)];
-        if (pc < best)
-            best = pc;
-    }
-    for (uint32_t m = f->syncwait; m; m &= m - 1) {
-        uint32_t pc = f->lane_pc[eng_ctz(m)];
-        if (pc >= from && pc < best)
-            best = pc;
-    }
-    return best;
+    uint32_t a = f->parked ? min_pc(f, f->parked, 0) : ENG_NONE;
+    uint32_t b = f->syncwait ? min_pc(f, f->syncwait, from) : ENG_NONE;
+    return a < b ? a : b;
 }
 
 void eng_park(eng_warp *w, uint32_t lanes, uint32_t pc)
 {
     eng_frame *f = eng_top(w);
-    for (uint32_t m = lanes; m; m &= m - 1)
-        f->lane_pc[eng_ctz(m)] = pc;
+    eng_set_lane_pc(f, lanes, pc);
     f->parked |= lanes;
     if (pc < w->resched_pc)
         w->resched_pc = pc;
@@ -80,9 +96,35 @@ static void pop_frame(eng_warp *w)
     }
     w->depth--;
     w->regs = caller->regs;
-    for (uint32_t m = back; m; m &= m - 1)
-        caller->lane_pc[eng_ctz(m)] = callee->call_pc + 1;
+    eng_set_lane_pc(caller, back, callee->call_pc + 1);
     caller->parked |= back;
+}
+
+/* The running group spun through its time slice while other lanes of its frame wait: give
+ * them a turn (independent thread scheduling: a lane spinning on a flag another lane of the
+ * same warp will set must not starve it).  The next group in pc order runs; groups at lower
+ * pcs resume when it blocks, exits or spins in turn. */
+void eng_rotate(eng_warp *w)
+{
+    eng_frame *f = eng_top(w);
+    if (!f->parked || !w->active)
+        return;
+    uint32_t cur = w->pc;
+    uint32_t next = min_pc(f, f->parked, cur + 1);
+    if (next == ENG_NONE)
+        next = min_pc(f, f->parked, 0);
+    if (next == cur)
+        return;
+    eng_set_lane_pc(f, w->active, cur);
+    f->parked |= w->active;
+    uint32_t group = lanes_at(f, f->parked | f->syncwait, next);
+    f->parked &= ~group;
+    f->syncwait &= ~group;
+    w->active = group;
+    w->pc = next;
+    /* merge with groups ahead of it as usual, but do not fall back to the lower ones */
+    uint32_t ahead = min_pc(f, f->parked, next + 1), wait = min_pc(f, f->syncwait, next + 1);
+    w->resched_pc = ahead < wait ? ahead : wait;
 }
 
 int eng_resched(eng_warp *w)
@@ -90,24 +132,13 @@ int eng_resched(eng_warp *w)
     for (;;) {
         eng_frame *f = eng_top(w);
         if (w->active) {
-            for (uint32_t m = w->active; m; m &= m - 1)
-                f->lane_pc[eng_ctz(m)] = w->pc;
+            eng_set_lane_pc(f, w->active, w->pc);
             f->parked |= w->active;
             w->active = 0;
         }
         if (f->parked) {
-            uint32_t best = ENG_NONE;
-            for (uint32_t m = f->parked; m; m &= m - 1) {
-                uint32_t pc = f->lane_pc[eng_ctz(m)];
-                if (pc < best)
-                    best = pc;
-            }
-            uint32_t group = 0;
-            for (uint32_t m = f->parked | f->syncwait; m; m &= m - 1) {
-                int l = eng_ctz(m);
-                if (f->lane_pc[l] == best)
-                    group |= 1u << l;
-            }
+            uint32_t best = min_pc(f, f->parked, 0);
+            uint32_t group = lanes_at(f, f->parked | f->syncwait, best);
             f->parked &= ~group;
             f->syncwait &= ~group;
             w->active = group;
@@ -118,18 +149,8 @@ int eng_resched(eng_warp *w)
         if (f->syncwait) {
             /* only lanes waiting for each other remain: the lowest group runs with the lanes
              * it has (the others are at a different warp-synchronous instruction) */
-            uint32_t best = ENG_NONE;
-            for (uint32_t m = f->syncwait; m; m &= m - 1) {
-                uint32_t pc = f->lane_pc[eng_ctz(m)];
-                if (pc < best)
-                    best = pc;
-            }
-            uint32_t group = 0;
-            for (uint32_t m = f->syncwait; m; m &= m - 1) {
-                int l = eng_ctz(m);
-                if (f->lane_pc[l] == best)
-                    group |= 1u << l;
-            }
+            uint32_t best = min_pc(f, f->syncwait, 0);
+            uint32_t group = lanes_at(f, f->syncwait, best);
             f->syncwait &= ~group;
             w->active = group;
             w->pc = best;

@@ -49,18 +49,27 @@ int engine_module_global(const engine_module *module, const char *name, void **a
 
 void engine_kernel_info(const engine_kernel *kernel, struct mu_func_info *info);
 const char *engine_kernel_name(const engine_kernel *kernel);
+/* Bytes of parameter `index` (0 when there is no such parameter), so a launch can copy the
+ * argument values when it is queued. */
+size_t engine_kernel_param_size(const engine_kernel *kernel, int index);
+/* MU_SUCCESS when the kernel can run; otherwise the error its launch would end with, after
+ * printing the same message (MU_ERROR_NOT_SUPPORTED: "cushim: kernel NAME: unsupported PTX
+ * 'FORM' at line N"), so a launch can fail synchronously. */
+MUresult engine_kernel_check(const engine_kernel *kernel);
 
 struct engine_launch {
     dim3 grid;
     dim3 block;
     size_t dynamic_smem_bytes;
-    int cooperative;   /* all blocks co-resident; grid-wide sync allowed */
+    int cooperative;   /* all blocks co-resident; grid-wide sync allowed: the engine keeps every
+                          block going (a time slice each) and, unless envreg[1]/[2] are set,
+                          gives the grid a sync word in device memory at %envreg1:%envreg2 */
     void **args;       /* args[i] points at the value of parameter i */
     size_t stack_size; /* cudaLimitStackSize, bytes per thread */
     size_t heap_size;  /* cudaLimitMallocHeapSize: size of the device heap if this launch is
                           the first to call malloc on this device (0: 8 MiB) */
-    const struct engine_host *host; /* the device's services for the device heap; NULL: the
-                          services the module was loaded with */
+    const struct engine_host *host; /* the device's services for the device heap and the grid
+                          sync word; NULL: the services the module was loaded with */
     uint32_t envreg[32]; /* %envreg0..31 (cooperative launch data); zero when unused */
 };
 
@@ -76,7 +85,12 @@ void engine_host_release(const struct engine_host *host);
 int engine_thread_count(void);
 
 /* Run the grid to completion on the engine's thread pool (CUSHIM_CPU_THREADS threads, default
- * the number of host cores).  Several launches may run at once from different threads. */
+ * the number of host cores; the calling thread is one of them).  Several launches may run at
+ * once from different threads.  Errors: MU_ERROR_INVALID_CONFIGURATION (an empty grid/block
+ * or more than 1024 threads), MU_ERROR_INVALID_VALUE (missing arguments), MU_ERROR_NOT_SUPPORTED
+ * (unsupported PTX reachable), and the kernel's own failures: MU_ERROR_ILLEGAL_ADDRESS,
+ * MU_ERROR_MISALIGNED_ADDRESS, MU_ERROR_ASSERT, MU_ERROR_LAUNCH_FAILURE (trap, stack overflow,
+ * barrier deadlock), MU_ERROR_ILLEGAL_INSTRUCTION. */
 MUresult engine_launch(const engine_kernel *kernel, const struct engine_launch *launch);
 
 #endif

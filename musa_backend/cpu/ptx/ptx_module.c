@@ -81,7 +81,7 @@ static void put_opnd(struct out *o, const ptx_module *m, const ptx_operand *op)
     case PTX_OPND_SREG:
         if (ptx_sreg_is_vector((ptx_sreg)op->index))
             put(o, "%s.%c", ptx_sreg_name((ptx_sreg)op->index), "xyzw"[op->comp & 3]);
-        else if (op->index == PTX_SREG_ENVREG || op->index == PTX_SREG_PM)
+        else if (op->index == PTX_SREG_ENVREG || op->index == PTX_SREG_PM || op->index == PTX_SREG_RESERVED_SMEM_OFFSET)
             put(o, "%s%u", ptx_sreg_name((ptx_sreg)op->index), op->comp);
         else
             put(o, "%s", ptx_sreg_name((ptx_sreg)op->index));

@@ -200,13 +200,15 @@ static void parse_init_scalar(ptx_parser *ps, struct init_state *st)
     put_reloc(ps, st, sym->index, sym->kind == SYM_FUNC, generic, addend, line);
 }
 
-static void parse_init_list(ptx_parser *ps, struct init_state *st)
+static void parse_init_list(ptx_parser *ps, struct init_state *st, int depth)
 {
     if (ptx_is_punct(&ps->tok, '{')) {
+        if (depth > 32) /* arrays have a few dimensions; deeper nesting is an attack */
+            ptx_fail(ps, ps->tok.line, "initialiser nested too deeply");
         ptx_next(ps);
         if (!ptx_is_punct(&ps->tok, '}')) {
             for (;;) {
-                parse_init_list(ps, st);
+                parse_init_list(ps, st, depth + 1);
                 if (!ptx_is_punct(&ps->tok, ','))
                     break;
                 ptx_next(ps);
@@ -288,14 +290,21 @@ void ptx_parse_var_decl(ptx_parser *ps, uint16_t flags, uint32_t owner)
         if (owner == PTX_NONE) {
             const struct ptx_sym *old = ptx_sym_find(ps, name);
             if (old && old->kind == SYM_VAR && m->vars[old->index].owner == PTX_NONE &&
-                ((m->vars[old->index].flags & PTX_VAR_F_EXTERN) || (vflags & PTX_VAR_F_EXTERN)))
+                ((m->vars[old->index].flags & (PTX_VAR_F_EXTERN | PTX_VAR_F_WEAK)) ||
+                 (vflags & (PTX_VAR_F_EXTERN | PTX_VAR_F_WEAK))))
                 vi = old->index;
         }
         int fresh = vi == PTX_NONE;
+        /* a second definition of a weak variable keeps the first (and its initialiser) */
+        int keep_old = !fresh && !(m->vars[vi].flags & PTX_VAR_F_EXTERN) && !(vflags & PTX_VAR_F_EXTERN);
         if (fresh)
             vi = ptx_new_var(ps);
+        if (keep_old) {
+            uint32_t spare = ptx_new_var(ps); /* parse the duplicate into a spare record */
+            vi = spare;
+        }
         ptx_var *v = &m->vars[vi];
-        if (fresh || !(vflags & PTX_VAR_F_EXTERN)) {
+        if (fresh || keep_old || !(vflags & PTX_VAR_F_EXTERN)) {
             v->name = name;
             v->space = (uint8_t)space;
             v->type = (uint8_t)type;
@@ -307,6 +316,8 @@ void ptx_parse_var_decl(ptx_parser *ps, uint16_t flags, uint32_t owner)
         }
         if (fresh)
             ptx_sym_add(ps, name, SYM_VAR, vi, 0);
+        if (keep_old)
+            m->vars[vi].name = 0; /* unnamed: engine_module_global finds the first */
         if (ptx_is_punct(&ps->tok, '=')) {
             ptx_next(ps);
             if (size > ((uint64_t)1 << 30))
@@ -319,7 +330,7 @@ void ptx_parse_var_decl(ptx_parser *ps, uint16_t flags, uint32_t owner)
             struct init_state st = {NULL, vi, 0, (unsigned)(ptx_type_bytes(type)), type};
             if (st.esize == 0)
                 ptx_fail(ps, line, "cannot initialise this type");
-            parse_init_list(ps, &st);
+            parse_init_list(ps, &st, 0);
         }
         if (!ptx_is_punct(&ps->tok, ','))
             break;
@@ -509,6 +520,15 @@ static void parse_function(ptx_parser *ps, uint32_t linkage)
     /* a prototype followed by a definition (or repeated prototypes) is one function */
     const struct ptx_sym *old = ptx_sym_find(ps, name);
     uint32_t target = fi;
+    if (old && old->kind == SYM_FUNC && (m->funcs[old->index].flags & PTX_FUNC_F_BODY) &&
+        ptx_is_punct(&ps->tok, '{') && ((m->funcs[old->index].flags | flags) & PTX_FUNC_F_WEAK)) {
+        /* a weak function defined again (several -rdc units concatenated): the first
+         * definition stays; this body is parsed into a slot nothing refers to */
+        m->funcs[fi].flags = flags | PTX_FUNC_F_BODY;
+        m->funcs[fi].line = line;
+        ptx_parse_body(ps, fi);
+        return;
+    }
     if (old && old->kind == SYM_FUNC) {
         target = old->index;
         ptx_func *o = &m->funcs[target];

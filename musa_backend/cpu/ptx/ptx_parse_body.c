@@ -96,7 +96,7 @@ static void resolve_ident(ptx_parser *ps, const char *s, uint32_t len, ptx_opera
                 d--;
             if (d < e && e - d <= 2) {
                 ptx_sreg fam = ptx_sreg_lookup(s, d);
-                if (fam == PTX_SREG_ENVREG || fam == PTX_SREG_PM) {
+                if (fam == PTX_SREG_ENVREG || fam == PTX_SREG_PM || fam == PTX_SREG_RESERVED_SMEM_OFFSET) {
                     sr = is64 && fam == PTX_SREG_PM ? PTX_SREG_PM64 : fam;
                     for (uint32_t i = d; i < e; i++)
                         comp = comp * 10 + (unsigned)(s[i] - '0');
@@ -421,7 +421,7 @@ static void parse_insn(ptx_parser *ps, uint32_t func, uint32_t guard, int guard_
         }
     }
     if (!ptx_is_punct(&ps->tok, ';'))
-        ptx_fail(ps, ps->tok.line, "expected ';' after '%s'", ps->str + in.form);
+        ptx_fail(ps, in.line, "expected ';' after '%s'", ps->str + in.form);
     ptx_next(ps);
     if (in.op != PTX_OP_UNKNOWN &&
         ((int)n < ptx_op_min_operands(in.op) || (int)n > ptx_op_max_operands(in.op)))
