@@ -10,7 +10,12 @@ CUDA_TEST_SRC := $(wildcard tests/cuda/*.cu)
 HAVE_NVCC := $(shell test -x $(NVCC) && echo yes)
 # The .cu programs do not depend on how the libraries were built, so sanitizer runs share them.
 CUDA_TEST_DIR ?= $(TEST_DIR)/cuda
-CUDA_TESTS := $(if $(HAVE_NVCC),$(patsubst tests/cuda/%.cu,$(CUDA_TEST_DIR)/%,$(CUDA_TEST_SRC)))
+# A program naming "// nvcc-variants: sm_80 sm_90" is also built with -arch=sm_80 and -arch=sm_90
+# (as NAME@sm_80, NAME@sm_90), so the engine runs the PTX of each target nvcc emits.
+CUDA_VARIANTS := $(foreach f,$(CUDA_TEST_SRC),$(foreach v,$(shell sed -n 's|^// nvcc-variants:||p' $(f)),\
+                   $(CUDA_TEST_DIR)/$(basename $(notdir $(f)))@$(v)))
+CUDA_TESTS := $(if $(HAVE_NVCC),$(patsubst tests/cuda/%.cu,$(CUDA_TEST_DIR)/%,$(CUDA_TEST_SRC)) \
+                                $(CUDA_VARIANTS))
 NVCC_FLAGS ?= -cudart shared -O2 -std=c++17 -Xcompiler -Wall
 
 .PHONY: test test-programs test-exports test-tools
@@ -39,9 +44,16 @@ test-asan: test-programs
 	    SANITIZE="$(ASAN_FLAGS)" test
 
 # A program may name extra nvcc flags on a line "// nvcc-flags: ...".
+NVCC_EXTRA = $(shell sed -n 's|^// nvcc-flags:||p' $<)
+$(CUDA_TEST_DIR)/%@sm_80: tests/cuda/%.cu tests/cuda/common.h
+	@mkdir -p $(dir $@)
+	$(NVCC) $(NVCC_FLAGS) $(NVCC_EXTRA) -arch=sm_80 -Itests/cuda -o $@ $<
+$(CUDA_TEST_DIR)/%@sm_90: tests/cuda/%.cu tests/cuda/common.h
+	@mkdir -p $(dir $@)
+	$(NVCC) $(NVCC_FLAGS) $(NVCC_EXTRA) -arch=sm_90 -Itests/cuda -o $@ $<
 $(CUDA_TEST_DIR)/%: tests/cuda/%.cu tests/cuda/common.h
 	@mkdir -p $(dir $@)
-	$(NVCC) $(NVCC_FLAGS) $(shell sed -n 's|^// nvcc-flags:||p' $<) -Itests/cuda -o $@ $<
+	$(NVCC) $(NVCC_FLAGS) $(NVCC_EXTRA) -Itests/cuda -o $@ $<
 
 $(BUILD)/gen/suites.h: $(UNIT_SRC) tests/tests.mk
 	@mkdir -p $(dir $@)

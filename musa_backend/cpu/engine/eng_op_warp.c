@@ -89,37 +89,33 @@ ENG_H(h_shfl)
     return ENG_OK;
 }
 
+/* The member mask lane l named, limited to the executing lanes: each lane's collective is
+ * over its own mask (lanes of two half-warps may name two different halves). */
+static uint32_t lane_member(eng_warp *w, uint32_t slot, int l, uint32_t m)
+{
+    return ENG_SLOT(const uint32_t, w, slot)[l] & m;
+}
+
 /* vote: mode 0 all, 1 any, 2 uni, 3 ballot; mode2 bit 0 member mask (in->b), bit 1 negate a */
 ENG_H(h_vote)
 {
-    uint32_t member = m;
-    if (in->mode2 & 1) {
-        uint32_t mm = member_mask(w, in->b, m);
-        if (must_wait(w, in, mm))
-            return ENG_OK;
-        member = mm & m;
+    if ((in->mode2 & 1) && must_wait(w, in, member_mask(w, in->b, m)))
+        return ENG_OK;
+    uint32_t votes = (eng_pred(w, in->a) ^ ((in->mode2 & 2) ? ENG_FULL : 0)) & m;
+    uint32_t bits = 0, r[ENG_LANES];
+    for (int l = 0; l < ENG_LANES; l++) {
+        uint32_t member = (in->mode2 & 1) ? lane_member(w, in->b, l, m) : m;
         if (!member)
             member = m;
+        uint32_t p = votes & member;
+        int yes = in->mode == 0 ? p == member : in->mode == 1 ? p != 0 : (p == member || p == 0);
+        bits |= (uint32_t)yes << l;
+        r[l] = p;
     }
-    uint32_t p = (eng_pred(w, in->a) ^ ((in->mode2 & 2) ? ENG_FULL : 0)) & member;
-    switch (in->mode) {
-    case 0:
-        eng_set_pred(w, in->d, p == member ? ENG_FULL : 0, m);
-        break;
-    case 1:
-        eng_set_pred(w, in->d, p ? ENG_FULL : 0, m);
-        break;
-    case 2:
-        eng_set_pred(w, in->d, (p == member || p == 0) ? ENG_FULL : 0, m);
-        break;
-    default: {
-        uint32_t r[ENG_LANES];
-        for (int l = 0; l < ENG_LANES; l++)
-            r[l] = p;
+    if (in->mode == 3)
         eng_store32(w->regs + in->d, r, m);
-        break;
-    }
-    }
+    else
+        eng_set_pred(w, in->d, bits, m);
     return ENG_OK;
 }
 
@@ -143,49 +139,35 @@ ENG_H(h_warpsync)
 /* match: mode 0 any, 1 all; mode2 bit 0: 64-bit values, bit 1: writes p (in->x); b = mask */
 ENG_H(h_match)
 {
-    uint32_t member = member_mask(w, in->b, m);
-    if (must_wait(w, in, member))
+    if (must_wait(w, in, member_mask(w, in->b, m)))
         return ENG_OK;
-    member &= m;
     int wide = in->mode2 & 1;
     uint64_t v[ENG_LANES];
     for (int l = 0; l < ENG_LANES; l++)
         v[l] = wide ? ENG_SLOT(uint64_t, w, in->a)[l] : ENG_SLOT(uint32_t, w, in->a)[l];
     uint32_t r[ENG_LANES];
     uint32_t pmask = 0;
-    int all_equal = 1;
-    uint64_t first = v[eng_ctz(member ? member : m)];
-    for (uint32_t mm = member; mm; mm &= mm - 1)
-        if (v[eng_ctz(mm)] != first)
-            all_equal = 0;
     for (int l = 0; l < ENG_LANES; l++) {
-        if (in->mode == 0) {
-            uint32_t same = 0;
-            for (uint32_t mm = member; mm; mm &= mm - 1)
-                if (v[eng_ctz(mm)] == v[l])
-                    same |= 1u << eng_ctz(mm);
+        uint32_t member = lane_member(w, in->b, l, m);
+        uint32_t same = 0;
+        for (uint32_t mm = member; mm; mm &= mm - 1)
+            if (v[eng_ctz(mm)] == v[l])
+                same |= 1u << eng_ctz(mm);
+        int all_equal = same == member;
+        if (in->mode == 0)
             r[l] = same;
-        } else {
+        else
             r[l] = all_equal ? member : 0;
-        }
+        pmask |= (uint32_t)all_equal << l;
     }
-    if (all_equal)
-        pmask = ENG_FULL;
     eng_store32(w->regs + in->d, r, m);
     if (in->mode2 & 2)
         eng_set_pred(w, in->x, pmask, m);
     return ENG_OK;
 }
 
-/* redux: mode 0 add, 1 min, 2 max, 3 and, 4 or, 5 xor; mode2 bit 0 signed; b = mask */
-ENG_H(h_redux)
+static uint32_t redux_over(const uint32_t *A, uint32_t member, int mode, int sgn)
 {
-    uint32_t member = member_mask(w, in->b, m);
-    if (must_wait(w, in, member))
-        return ENG_OK;
-    member &= m;
-    const uint32_t *A = ENG_SLOT(const uint32_t, w, in->a);
-    int sgn = in->mode2 & 1;
     uint32_t acc = 0;
     int first = 1;
     for (uint32_t mm = member; mm; mm &= mm - 1) {
@@ -195,7 +177,7 @@ ENG_H(h_redux)
             first = 0;
             continue;
         }
-        switch (in->mode) {
+        switch (mode) {
         case 0: acc += x; break;
         case 1: acc = sgn ? ((int32_t)x < (int32_t)acc ? x : acc) : (x < acc ? x : acc); break;
         case 2: acc = sgn ? ((int32_t)x > (int32_t)acc ? x : acc) : (x > acc ? x : acc); break;
@@ -204,9 +186,26 @@ ENG_H(h_redux)
         default: acc ^= x; break;
         }
     }
-    uint32_t r[ENG_LANES];
-    for (int l = 0; l < ENG_LANES; l++)
-        r[l] = acc;
+    return acc;
+}
+
+/* redux: mode 0 add, 1 min, 2 max, 3 and, 4 or, 5 xor; mode2 bit 0 signed; b = mask */
+ENG_H(h_redux)
+{
+    if (must_wait(w, in, member_mask(w, in->b, m)))
+        return ENG_OK;
+    const uint32_t *A = ENG_SLOT(const uint32_t, w, in->a);
+    uint32_t r[ENG_LANES], last_member = 0, last = 0;
+    int have = 0;
+    for (int l = 0; l < ENG_LANES; l++) {
+        uint32_t member = lane_member(w, in->b, l, m);
+        if (!have || member != last_member) {
+            last = redux_over(A, member, in->mode, in->mode2 & 1);
+            last_member = member;
+            have = 1;
+        }
+        r[l] = last;
+    }
     eng_store32(w->regs + in->d, r, m);
     return ENG_OK;
 }
