@@ -4,7 +4,6 @@
 // (cudaStreamGetCaptureInfo, cudaStreamUpdateCaptureDependencies, capture into an existing
 // graph), and launching the graph does the work.  Expected values are computed on the host.
 #include "common.h"
-#include "graph_support.h"
 
 __global__ void scale_add(int *p, int n, int a, int b)
 {
@@ -363,7 +362,6 @@ static void capture_of_the_per_thread_stream()
 
 int main()
 {
-    skip_unless_graphs_hold_kernels("capture_basic");
     capture_runs_nothing_until_launched();
     fork_and_join_make_a_diamond();
     steering_a_capture();

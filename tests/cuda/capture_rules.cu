@@ -6,7 +6,6 @@
 #include <thread>
 
 #include "common.h"
-#include "graph_support.h"
 
 __global__ void bump(int *p)
 {
@@ -294,7 +293,6 @@ static void events_across_the_boundary(cudaStream_t s, int *d)
 
 int main()
 {
-    skip_unless_graphs_hold_kernels("capture_rules");
     int *d;
     CHECK(cudaMalloc(&d, 8 * sizeof(int)));
     cudaStream_t s;

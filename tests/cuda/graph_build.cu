@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include "common.h"
-#include "graph_support.h"
 
 __global__ void saxpy(float *y, const float *x, float a, int n)
 {
@@ -463,7 +462,6 @@ static void packed_arguments_and_attributes()
 
 int main()
 {
-    skip_unless_graphs_hold_kernels("graph_build");
     packed_arguments_and_attributes();
     every_node_kind();
     symbols_children_and_events();

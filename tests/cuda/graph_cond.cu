@@ -4,7 +4,6 @@
 // cudaGraphSetConditional; cushim's handle is the device address of the 32-bit value (see
 // shim/graph_cond.c), and the kernels here store to it directly, which is the same operation.
 #include "common.h"
-#include "graph_support.h"
 
 __global__ void set_cond(cudaGraphConditionalHandle h, unsigned v)
 {
@@ -310,7 +309,6 @@ static void handle_and_node_errors()
 
 int main()
 {
-    skip_unless_graphs_hold_kernels("graph_cond");
     CHECK(cudaMalloc(&counters, NCOUNTERS * sizeof(int)));
     if_from_defaults_and_kernels();
     while_loops();

@@ -4,7 +4,6 @@
 // cudaFreeAsync or another graph's free node free them), the restrictions on graphs with
 // memory nodes, and the device's graph memory attributes and trimming.
 #include "common.h"
-#include "graph_support.h"
 
 __global__ void fill(int *p, int n, int v)
 {
@@ -346,7 +345,6 @@ static void bad_allocation_nodes()
 
 int main()
 {
-    skip_unless_graphs_hold_kernels("graph_memnodes");
     allocated_and_freed_inside();
     left_allocated();
     captured_allocations();

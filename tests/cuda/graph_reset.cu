@@ -3,7 +3,6 @@
 // live memory again (its kernels are loaded anew); a capture in progress is gone with its
 // stream; the device's pools are new ones.
 #include "common.h"
-#include "graph_support.h"
 
 __global__ void set_to(int *p, int n, int v)
 {
@@ -14,7 +13,6 @@ __global__ void set_to(int *p, int n, int v)
 
 int main()
 {
-    skip_unless_graphs_hold_kernels("graph_reset");
     const int n = 32;
     int *d;
     CHECK(cudaMalloc(&d, n * sizeof(int)));

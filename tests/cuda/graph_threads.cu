@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "common.h"
-#include "graph_support.h"
 
 __global__ void step(int *p, int n, int k)
 {
@@ -68,7 +67,6 @@ static int worker(int id)
 
 int main()
 {
-    skip_unless_graphs_hold_kernels("graph_threads");
     CHECK(cudaFree(0));
     std::vector<std::thread> threads;
     int results[THREADS];
