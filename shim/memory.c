@@ -375,8 +375,19 @@ cudaError_t impl_cudaMemPrefetchAsync(const void *devPtr, size_t count,
     return cudaSuccess;
 }
 
+/* A reset frees the context's pinned host memory and drops its registrations, as NVIDIA's
+ * does; the backend has already released the device's own memory. */
+static void release_host_side(const struct cushim_range *r)
+{
+    const struct mu_driver *driver = cushim_backend(NULL);
+    if (r->kind == CUSHIM_MEM_HOST)
+        driver->muMemFreeHost((void *)r->base);
+    else if (r->kind == CUSHIM_MEM_REGISTERED)
+        driver->muMemHostUnregister((void *)r->base);
+}
+
 void cushim_memory_forget_device(int device)
 {
     cushim_mempool_forget_device(device);
-    cushim_memory_remove_device(device, is_any_allocation);
+    cushim_memory_remove_device(device, is_any_allocation, release_host_side);
 }

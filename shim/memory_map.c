@@ -124,18 +124,28 @@ int cushim_memory_find_span(uintptr_t address, size_t bytes, struct cushim_range
     return 0;
 }
 
-int cushim_memory_remove_device(int device, int (*which)(const struct cushim_range *range))
+int cushim_memory_remove_device(int device, int (*which)(const struct cushim_range *range),
+                                void (*release)(const struct cushim_range *range))
 {
     int removed = 0;
+    struct record *gone = NULL; /* chained through hh.next once out of the map */
     pthread_rwlock_wrlock(&lock);
     for (size_t i = count; i-- > 0;) {
         struct record *rec = sorted[i];
         if (rec->range.device == device && which(&rec->range)) {
             unlink_record(rec);
-            free(rec);
+            rec->hh.next = gone;
+            gone = rec;
             removed++;
         }
     }
     pthread_rwlock_unlock(&lock);
+    while (gone != NULL) {
+        struct record *next = gone->hh.next;
+        if (release != NULL)
+            release(&gone->range);
+        free(gone);
+        gone = next;
+    }
     return removed;
 }

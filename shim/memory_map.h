@@ -38,7 +38,9 @@ int cushim_memory_remove(uintptr_t base, int (*accept)(const struct cushim_range
 int cushim_memory_find(uintptr_t address, struct cushim_range *out);
 /* Does [address, address+bytes) lie inside one live range?  0 and *out when it does. */
 int cushim_memory_find_span(uintptr_t address, size_t bytes, struct cushim_range *out);
-/* Forget every range of a device whose kind satisfies `which`; returns how many. */
-int cushim_memory_remove_device(int device, int (*which)(const struct cushim_range *range));
+/* Forget every range of a device whose kind satisfies `which`, calling `release` (if not NULL)
+ * for each once the map's lock is dropped; returns how many. */
+int cushim_memory_remove_device(int device, int (*which)(const struct cushim_range *range),
+                                void (*release)(const struct cushim_range *range));
 
 #endif

@@ -271,7 +271,7 @@ void cushim_modules_forget_device(int device)
         f->loaded[device] = NULL;
     }
     pthread_mutex_unlock(&registry_lock);
-    cushim_memory_remove_device(device, is_module_range);
+    cushim_memory_remove_device(device, is_module_range, NULL);
 }
 
 /* ---- lookups ---------------------------------------------------------------------------- */

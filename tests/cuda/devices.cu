@@ -144,7 +144,20 @@ int main()
     EXPECT_EQ_LL(chosen, 0);
 
     CHECK(cudaDeviceSynchronize());
+    void *pinned = nullptr;
+    CHECK(cudaMallocHost(&pinned, 1 << 20));
+    static char registered[8192];
+    CHECK(cudaHostRegister(registered, sizeof registered, cudaHostRegisterDefault));
     CHECK(cudaDeviceReset());
+    // The reset took the context's pinned memory and registrations with it.
+    cudaPointerAttributes gone;
+    CHECK(cudaPointerGetAttributes(&gone, pinned));
+    EXPECT(gone.type == cudaMemoryTypeUnregistered);
+    EXPECT_ERR(cudaFreeHost(pinned), cudaErrorInvalidValue);
+    EXPECT_ERR(cudaHostUnregister(registered), cudaErrorHostMemoryNotRegistered);
+    CHECK(cudaHostRegister(registered, sizeof registered, cudaHostRegisterDefault));
+    CHECK(cudaHostUnregister(registered));
+    (void)cudaGetLastError();
     // The device stays usable after a reset.
     CHECK(cudaMalloc(&block, 1024));
     CHECK(cudaFree(block));
