@@ -156,6 +156,30 @@ int main()
     CHECK(cudaStreamGetPriority(lazy, &prio));
     EXPECT_EQ_LL(prio, 0);
 
+    // Stream attributes are kept per stream, read back, copied, and checked.
+    cudaStreamAttrValue window = {}, back = {};
+    window.accessPolicyWindow.base_ptr = &token;
+    window.accessPolicyWindow.num_bytes = 4096;
+    window.accessPolicyWindow.hitRatio = 0.6f;
+    window.accessPolicyWindow.hitProp = cudaAccessPropertyPersisting;
+    window.accessPolicyWindow.missProp = cudaAccessPropertyStreaming;
+    CHECK(cudaStreamSetAttribute(urgent, cudaStreamAttributeAccessPolicyWindow, &window));
+    CHECK(cudaStreamGetAttribute(urgent, cudaStreamAttributeAccessPolicyWindow, &back));
+    EXPECT(back.accessPolicyWindow.base_ptr == &token && back.accessPolicyWindow.num_bytes == 4096 &&
+           back.accessPolicyWindow.hitRatio == 0.6f);
+    CHECK(cudaStreamGetAttribute(urgent, cudaStreamAttributePriority, &back));
+    EXPECT_EQ_LL(back.priority, -3);
+    CHECK(cudaStreamCopyAttributes(other, urgent));
+    memset(&back, 0, sizeof back);
+    CHECK(cudaStreamGetAttribute(other, cudaStreamAttributeAccessPolicyWindow, &back));
+    EXPECT(back.accessPolicyWindow.num_bytes == 4096);
+    window.accessPolicyWindow.hitRatio = 1.5f;
+    EXPECT_ERR(cudaStreamSetAttribute(urgent, cudaStreamAttributeAccessPolicyWindow, &window),
+               cudaErrorInvalidValue);
+    EXPECT_ERR(cudaStreamGetAttribute(urgent, cudaLaunchAttributeCooperative, &back),
+               cudaErrorInvalidValue);
+    (void)cudaGetLastError();
+
     // Destroying a stream with pending work: the work still completes.
     std::atomic<int> g{0};
     mark last = {150, &g, 1, 0, nullptr};
