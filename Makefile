@@ -81,4 +81,6 @@ include tests/fuzz/fuzz.mk
 clean:
 	rm -rf $(BUILD)
 
--include $(DEPS)
+# Tests and tools are compiled with -MMD too: without their dependency files a changed header
+# (engine.h, mu.h) would leave stale test objects linked against the new library.
+-include $(DEPS) $(wildcard $(BUILD)/obj/tests/*/*.d $(BUILD)/obj/tools/*.d)
