@@ -26,10 +26,20 @@
  * clock rate must get real time. */
 #define CPU_CLOCK_KHZ ENGINE_CLOCK_RATE_KHZ
 
-static int kernel_timeout_enabled(void)
+double cpu_kernel_timeout_s(void)
 {
     const char *text = getenv("CUSHIM_KERNEL_TIMEOUT");
-    return text != NULL && atof(text) > 0;
+    if (text == NULL || *text == '\0')
+        return 0;
+    char *end;
+    double s = strtod(text, &end);
+    return *end == '\0' && s > 0 ? s : 0;
+}
+
+/* A GPU with a display watchdog reports 1 here; so does a cpu device with a watchdog. */
+static int kernel_timeout_enabled(void)
+{
+    return cpu_kernel_timeout_s() > 0;
 }
 
 /* 1 and *value for an attribute of the runtime's enum; 0 if attr is not one of them. */

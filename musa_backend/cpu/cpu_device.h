@@ -69,6 +69,9 @@ MUresult cpu_device_lookup(int ordinal, struct cpu_device **dev);
 /* Device i of [0, cpu_device_count()). */
 struct cpu_device *cpu_device_at(int i);
 int cpu_host_cores(void);
+/* CUSHIM_KERNEL_TIMEOUT: seconds a kernel may run before the watchdog stops it with
+ * MU_ERROR_LAUNCH_TIMEOUT (cudaErrorLaunchTimeout); 0 when unset (no watchdog). */
+double cpu_kernel_timeout_s(void);
 
 /* The device's sticky error, or MU_SUCCESS. */
 MUresult cpu_device_status(struct cpu_device *dev);

@@ -187,6 +187,7 @@ MUresult cpu_muLaunchKernel(MUfunction fn, const struct mu_launch_config *config
         .stack_size = cpu_device_limit(dev, cudaLimitStackSize),
         .heap_size = cpu_device_limit(dev, cudaLimitMallocHeapSize),
         .host = &dev->engine_host,
+        .timeout_s = cpu_kernel_timeout_s(),
     };
     struct grid_workspace *ws = NULL;
     if (config->cooperative && (r = workspace_create(dev, &launch, &ws)) != MU_SUCCESS)

@@ -161,7 +161,7 @@ void eng_block_start(eng_block *b, uint64_t linear)
         w->pc = entry->entry_pc;
         w->resched_pc = ENG_NONE;
         w->sync_force_pc = ENG_NONE;
-        w->budget = 4096;
+        w->budget = ENG_SLICE;
         memset(w->bar_lanes, 0, sizeof w->bar_lanes);
         memset(w->bar_red_kind, 0, sizeof w->bar_red_kind);
     }

@@ -30,6 +30,9 @@
 #define ENG_FULL 0xffffffffu
 #define ENG_NONE 0xffffffffu
 #define ENG_NBARRIERS 16
+/* Backward branches and calls a warp runs before it lets other warps run (and the watchdog
+ * looks at the launch: eng_watchdog.c). */
+#define ENG_SLICE 4096
 
 typedef struct eng_warp eng_warp;
 typedef struct eng_insn eng_insn;
@@ -186,7 +189,7 @@ struct eng_warp {
     uint32_t pc;
     uint32_t active;
     uint32_t resched_pc;    /* reschedule before running an insn at pc >= this */
-    int32_t budget;         /* backward branches left in this time slice */
+    int32_t budget;         /* backward branches and calls left in this time slice */
     uint32_t sync_force_pc; /* a .sync insn that must run with the lanes present */
     eng_block *blk;
     uint32_t id;            /* warp index in the block */
@@ -244,6 +247,9 @@ struct eng_job {
     uint32_t local_stride;
     uint32_t smem_size;
     uint32_t smem_reserved; /* start of the system-reserved shared memory (cooperative groups) */
+    int budgeted;                /* cfg.branch_budget is set: branches_left counts down */
+    atomic_int_fast64_t branches_left;
+    uint64_t deadline_ns;        /* eng_now_ns() past which the launch times out; 0: never */
 };
 
 /* Shared memory the system reserves at the start of every block's (%reserved_smem_offset_*):
@@ -365,6 +371,12 @@ int eng_fault(eng_warp *w, const eng_insn *in, int lane, MUresult err, const cha
 /* The PTX text of the instruction and its line, for messages. */
 void eng_describe_insn(const struct engine_module *mod, uint32_t src, char *buf, size_t len,
                        uint32_t *line);
+
+/* The warp spent `spent` branches of its time slice: start a new slice, charge the launch's
+ * budget and check its deadline (eng_watchdog.c).  ENG_YIELD, or ENG_FAULT with
+ * MU_ERROR_LAUNCH_TIMEOUT. */
+int eng_slice_end(eng_warp *w, const eng_insn *in, int32_t spent);
+uint64_t eng_now_ns(void);
 
 /* Scheduling (eng_sched.c). */
 int eng_resched(eng_warp *w);

@@ -243,6 +243,12 @@ MUresult engine_launch(const engine_kernel *k, const struct engine_launch *launc
     atomic_init(&job->next_block, 0);
     atomic_init(&job->error, 0);
     atomic_init(&job->printed, 0);
+    job->budgeted = launch->branch_budget != 0;
+    atomic_init(&job->branches_left,
+                launch->branch_budget > INT64_MAX ? INT64_MAX : (int_fast64_t)launch->branch_budget);
+    if (launch->timeout_s > 0)
+        job->deadline_ns = eng_now_ns() + (launch->timeout_s >= 1e9 ? (uint64_t)1e18
+                                                                    : (uint64_t)(launch->timeout_s * 1e9));
     job->params = calloc(1, k->params_bytes ? k->params_bytes : 16);
     if (!job->params) {
         free(job);

@@ -4,7 +4,8 @@
  *
  * Owns: what each control instruction does to the warp's lanes and call frames.  A branch
  * taken by some lanes parks the others at the fall-through pc (eng_sched.c reconverges them);
- * a backward branch spends the warp's time slice so spin-waits let other warps run.  A call
+ * a backward branch (and a call) spends the warp's time slice so spin-waits let other warps run
+ * and the watchdog can stop a kernel that never ends.  A call
  * pushes a frame with fresh registers and a slice of each lane's local memory (the stack),
  * copies the .param arguments in; ret copies results back when every lane of the frame has
  * returned.  Running past the stack limit faults like a GPU's stack overflow.
@@ -28,9 +29,8 @@ ENG_H(h_bra)
             eng_resched_after_jump(w);
     }
     if (target <= pc && --w->budget <= 0) {
-        w->budget = 4096;
         eng_rotate(w);
-        return ENG_YIELD;
+        return eng_slice_end(w, in, ENG_SLICE);
     }
     return ENG_OK;
 }
@@ -106,6 +106,10 @@ ENG_H(h_call)
         eng_park(w, skip, pc + 1);
         w->active = m;
     }
+    /* a call is charged like a backward branch: recursion that branches (f calls f twice)
+     * runs forever within a bounded stack */
+    if (--w->budget <= 0 && eng_slice_end(w, in, ENG_SLICE) == ENG_FAULT)
+        return ENG_FAULT;
     int depth = w->depth + 1;
     uint32_t base = w->frames[w->depth].local_base + mod->funcs[w->frames[w->depth].func].local_bytes;
     if (!w->local || (uint64_t)base + ef->local_bytes > w->local_stride)

@@ -61,11 +61,10 @@ ENG_H(h_fence)
 
 ENG_H(h_nanosleep)
 {
-    (void)in;
     (void)m;
-    /* a sleeping warp lets the others of its block run (spin-waits with back-off) */
-    w->budget = 4096;
-    return ENG_YIELD;
+    /* a sleeping warp lets the others of its block run (spin-waits with back-off); a sleep is
+     * charged as a whole time slice, so a loop around it still meets the watchdog */
+    return eng_slice_end(w, in, ENG_SLICE);
 }
 
 ENG_H(h_hint)

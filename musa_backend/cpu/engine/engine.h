@@ -71,6 +71,12 @@ struct engine_launch {
     const struct engine_host *host; /* the device's services for the device heap and the grid
                           sync word; NULL: the services the module was loaded with */
     uint32_t envreg[32]; /* %envreg0..31 (cooperative launch data); zero when unused */
+    double timeout_s;    /* watchdog: past this many seconds of running, the launch stops with
+                            MU_ERROR_LAUNCH_TIMEOUT (0: no limit; CUSHIM_KERNEL_TIMEOUT) */
+    uint64_t branch_budget; /* the launch stops with MU_ERROR_LAUNCH_TIMEOUT once its warps have
+                            taken about this many backward branches and calls (0: no limit): a
+                            bound on work that does not depend on the machine (fuzzing).  It is
+                            charged a time slice (4096) at a time, per warp */
 };
 
 /* %clock/%clock64 advance at this rate (kHz): the device reports it as its clock rate so that
@@ -90,7 +96,8 @@ int engine_thread_count(void);
  * or more than 1024 threads), MU_ERROR_INVALID_VALUE (missing arguments), MU_ERROR_NOT_SUPPORTED
  * (unsupported PTX reachable), and the kernel's own failures: MU_ERROR_ILLEGAL_ADDRESS,
  * MU_ERROR_MISALIGNED_ADDRESS, MU_ERROR_ASSERT, MU_ERROR_LAUNCH_FAILURE (trap, stack overflow,
- * barrier deadlock), MU_ERROR_ILLEGAL_INSTRUCTION. */
+ * barrier deadlock), MU_ERROR_ILLEGAL_INSTRUCTION, MU_ERROR_LAUNCH_TIMEOUT (timeout_s or
+ * branch_budget ran out). */
 MUresult engine_launch(const engine_kernel *kernel, const struct engine_launch *launch);
 
 #endif
