@@ -44,7 +44,10 @@ extern const struct cushim_api_table *cushim_api;
 #undef CUDART_RET
 #undef CUDART_VOID
 
-/* The exported entry points themselves (exports.c), for code that calls the API by name. */
+/* The exported entry points themselves (exports.c), for code that calls the API by name.
+ * exports_12.c defines CUDA 12 entry points some of which CUDA 13 declares with other
+ * signatures, so it asks for these to be left out. */
+#ifndef CUSHIM_DEFINES_CUDA12_EXPORTS
 #define CUDART_FN(name, group, status, n, ...) cudaError_t name(CUSHIM_DECLS(n, __VA_ARGS__));
 #define CUDART_RET(ret, name, group, n, ...) ret name(CUSHIM_DECLS(n, __VA_ARGS__));
 #define CUDART_VOID(name, group, n, ...) void name(CUSHIM_DECLS(n, __VA_ARGS__));
@@ -52,6 +55,7 @@ extern const struct cushim_api_table *cushim_api;
 #undef CUDART_FN
 #undef CUDART_RET
 #undef CUDART_VOID
+#endif
 
 /* Every table entry's position, CUSHIM_IDX_<name>, for per-function state (trace counters,
  * first-use notices). */
@@ -67,12 +71,18 @@ enum cushim_api_index {
 };
 
 /* Identity of every table entry, in table order, for the trace layer and the coverage report. */
-enum cushim_api_status { CUSHIM_API_IMPL, CUSHIM_API_TODO, CUSHIM_API_PT };
+enum cushim_api_status {
+    CUSHIM_API_IMPL,
+    CUSHIM_API_TODO,
+    CUSHIM_API_PT,
+    CUSHIM_API_ADAPT, /* api_table_12.def only: translates to a CUDA 13 function */
+    CUSHIM_API_ALIAS  /* api_table_12.def only: another name for a CUDA 13 function */
+};
 struct cushim_api_entry {
     const char *name;
     const char *group;
     enum cushim_api_status status;
-    const char *base; /* for PT entries: the function they run */
+    const char *base; /* for PT, ADAPT and ALIAS entries: the function they run */
 };
 extern const struct cushim_api_entry cushim_api_entries[];
 

@@ -8,8 +8,9 @@
  * to every pair with nothing between them.  The count keeps zero-parameter functions well formed
  * and lets the expansion pick a fixed-arity macro; the table never has more than 10 parameters.
  *
- * The status column (IMPL, TODO or PT(base)) becomes a tuple (kind, base) through
- * CUSHIM_STATUS, so generators can dispatch on the kind and still reach the base name.
+ * The status column (IMPL, TODO, PT(base), or ADAPT(base) in api_table_12.def) becomes a tuple
+ * (kind, base) through CUSHIM_STATUS, so generators can dispatch on the kind and still reach the
+ * base name.
  */
 #ifndef CUSHIM_API_MACROS_H
 #define CUSHIM_API_MACROS_H
@@ -63,11 +64,13 @@
 #define CUSHIM_ARGS(n, ...) CUSHIM_CAT(CUSHIM_LIST_, n)(CUSHIM_ARG, __VA_ARGS__)
 #define CUSHIM_EACH(n, F, ...) CUSHIM_CAT(CUSHIM_EACH_, n)(F, __VA_ARGS__)
 
-/* Status column: IMPL -> (IMPL, _), TODO -> (TODO, _), PT(base) -> (PT, base). */
+/* Status column: IMPL -> (IMPL, _), TODO -> (TODO, _), PT(base) -> (PT, base),
+ * ADAPT(base) -> (ADAPT, base). */
 #define CUSHIM_STATUS(status) CUSHIM_STATUS_##status
 #define CUSHIM_STATUS_IMPL (IMPL, _)
 #define CUSHIM_STATUS_TODO (TODO, _)
 #define CUSHIM_STATUS_PT(base) (PT, base)
+#define CUSHIM_STATUS_ADAPT(base) (ADAPT, base)
 #define CUSHIM_KIND_(kind, base) kind
 #define CUSHIM_BASE_(kind, base) base
 #define CUSHIM_KIND(tuple) CUSHIM_KIND_ tuple

@@ -20,30 +20,31 @@
 
 #include "api.h"
 #include "runtime.h"
+#include "trace.h"
 
 static FILE *out;
 
-struct call_stats {
-    atomic_ullong calls;
-    atomic_ullong total_ns;
-};
-static struct call_stats stats[CUSHIM_API_COUNT];
+static struct cushim_trace_stats stats[CUSHIM_API_COUNT];
 
-static uint64_t now_ns(void)
+/* Further tables' summaries (trace_12.c's), printed after this one's. */
+static struct {
+    const struct cushim_api_entry *entries;
+    struct cushim_trace_stats *stats;
+    int count;
+} more_tables[2];
+static int more_table_count;
+
+uint64_t cushim_trace_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-struct line {
-    char text[1024];
-    size_t len;
-    int args;
-};
 
-static void put(struct line *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(struct line *l, const char *fmt, ...)
+static void put(struct cushim_trace_line *l, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void put(struct cushim_trace_line *l, const char *fmt, ...)
 {
     if (l->len >= sizeof l->text - 1)
         return;
@@ -55,7 +56,7 @@ static void put(struct line *l, const char *fmt, ...)
         l->len += (size_t)n < sizeof l->text - l->len ? (size_t)n : sizeof l->text - l->len - 1;
 }
 
-static void begin(struct line *l, const char *name)
+void cushim_trace_begin(struct cushim_trace_line *l, const char *name)
 {
     l->len = 0;
     l->args = 0;
@@ -71,8 +72,8 @@ static const char *memcpy_kind(int kind)
 }
 
 /* One value, decoded by the type the API table gives it; name is its parameter's name. */
-static void value_of(struct line *l, const char *type, const char *name, const void *value,
-                     size_t size)
+static void value_of(struct cushim_trace_line *l, const char *type, const char *name,
+                     const void *value, size_t size)
 {
     if (strcmp(type, "dim3") == 0 || strcmp(type, "uint3") == 0) {
         const unsigned *d = value;
@@ -97,7 +98,8 @@ static void value_of(struct line *l, const char *type, const char *name, const v
         put(l, s != NULL ? "\"%s\"" : "%s", s != NULL ? s : "NULL");
     } else if (strcmp(type, "float") == 0) {
         put(l, "%g", (double)*(const float *)value);
-    } else if (strcmp(type, "size_t") == 0 || strstr(type, "long long") != NULL) {
+    } else if (strcmp(type, "size_t") == 0 ||
+               (strstr(type, "long long") != NULL && strchr(type, '*') == NULL)) {
         if (strstr(type, "unsigned") != NULL || type[0] == 's')
             put(l, "%llu", *(const unsigned long long *)value);
         else
@@ -118,62 +120,68 @@ static void value_of(struct line *l, const char *type, const char *name, const v
     }
 }
 
-static void arg(struct line *l, const char *type, const char *name, const void *value,
-                size_t size)
+void cushim_trace_arg(struct cushim_trace_line *l, const char *type, const char *name,
+                      const void *value, size_t size)
 {
     put(l, "%s%s=", l->args++ ? ", " : "", name);
     value_of(l, type, name, value, size);
 }
 
-static void finish(struct line *l, int index, uint64_t ns)
+void cushim_trace_result(struct cushim_trace_line *l, cudaError_t result)
 {
-    atomic_fetch_add(&stats[index].calls, 1);
-    atomic_fetch_add(&stats[index].total_ns, ns);
+    put(l, ") = %s", impl_cudaGetErrorName(result));
+}
+
+void cushim_trace_finish(struct cushim_trace_line *l, struct cushim_trace_stats *counter,
+                         uint64_t ns)
+{
+    atomic_fetch_add(&counter->calls, 1);
+    atomic_fetch_add(&counter->total_ns, ns);
     put(l, " <%.3f us>\n", (double)ns / 1000.0);
     flockfile(out);
     fwrite(l->text, 1, l->len, out);
     funlockfile(out);
 }
 
-#define TRACE_ARG(type, name) arg(&l, #type, #name, &name, sizeof name);
+#define TRACE_ARG(type, name) cushim_trace_arg(&l, #type, #name, &name, sizeof name);
 #define CUDART_FN(name, group, status, n, ...)                                                    \
     static cudaError_t trace_##name(CUSHIM_DECLS(n, __VA_ARGS__))                                 \
     {                                                                                             \
-        uint64_t t0 = now_ns();                                                                   \
+        uint64_t t0 = cushim_trace_now();                                                         \
         cudaError_t result = cushim_impl_table.name(CUSHIM_ARGS(n, __VA_ARGS__));                 \
-        uint64_t t1 = now_ns();                                                                   \
-        struct line l;                                                                            \
-        begin(&l, #name);                                                                         \
+        uint64_t t1 = cushim_trace_now();                                                         \
+        struct cushim_trace_line l;                                                               \
+        cushim_trace_begin(&l, #name);                                                            \
         CUSHIM_EACH(n, TRACE_ARG, __VA_ARGS__)                                                    \
-        put(&l, ") = %s", impl_cudaGetErrorName(result));                                         \
-        finish(&l, CUSHIM_IDX_##name, t1 - t0);                                                   \
+        cushim_trace_result(&l, result);                                                          \
+        cushim_trace_finish(&l, &stats[CUSHIM_IDX_##name], t1 - t0);                              \
         return result;                                                                            \
     }
 #define CUDART_RET(ret, name, group, n, ...)                                                      \
     static ret trace_##name(CUSHIM_DECLS(n, __VA_ARGS__))                                         \
     {                                                                                             \
-        uint64_t t0 = now_ns();                                                                   \
+        uint64_t t0 = cushim_trace_now();                                                         \
         ret result = cushim_impl_table.name(CUSHIM_ARGS(n, __VA_ARGS__));                         \
-        uint64_t t1 = now_ns();                                                                   \
-        struct line l;                                                                            \
-        begin(&l, #name);                                                                         \
+        uint64_t t1 = cushim_trace_now();                                                         \
+        struct cushim_trace_line l;                                                               \
+        cushim_trace_begin(&l, #name);                                                            \
         CUSHIM_EACH(n, TRACE_ARG, __VA_ARGS__)                                                    \
         put(&l, ") = ");                                                                          \
         value_of(&l, #ret, "", &result, sizeof result);                                           \
-        finish(&l, CUSHIM_IDX_##name, t1 - t0);                                                   \
+        cushim_trace_finish(&l, &stats[CUSHIM_IDX_##name], t1 - t0);                              \
         return result;                                                                            \
     }
 #define CUDART_VOID(name, group, n, ...)                                                          \
     static void trace_##name(CUSHIM_DECLS(n, __VA_ARGS__))                                        \
     {                                                                                             \
-        uint64_t t0 = now_ns();                                                                   \
+        uint64_t t0 = cushim_trace_now();                                                         \
         cushim_impl_table.name(CUSHIM_ARGS(n, __VA_ARGS__));                                      \
-        uint64_t t1 = now_ns();                                                                   \
-        struct line l;                                                                            \
-        begin(&l, #name);                                                                         \
+        uint64_t t1 = cushim_trace_now();                                                         \
+        struct cushim_trace_line l;                                                               \
+        cushim_trace_begin(&l, #name);                                                            \
         CUSHIM_EACH(n, TRACE_ARG, __VA_ARGS__)                                                    \
         put(&l, ")");                                                                             \
-        finish(&l, CUSHIM_IDX_##name, t1 - t0);                                                   \
+        cushim_trace_finish(&l, &stats[CUSHIM_IDX_##name], t1 - t0);                              \
     }
 #include "api_table.def"
 #undef CUDART_FN
@@ -190,26 +198,46 @@ static const struct cushim_api_table trace_table = {
 #undef CUDART_VOID
 };
 
+static void print_rows(const struct cushim_api_entry *entries, struct cushim_trace_stats *counters,
+                       int count)
+{
+    for (int i = 0; i < count; i++) {
+        unsigned long long calls = atomic_load(&counters[i].calls);
+        if (calls == 0)
+            continue;
+        double total = (double)atomic_load(&counters[i].total_ns) / 1000.0;
+        fprintf(out, "cushim-trace: %-44s %8llu %14.3f %12.3f\n", entries[i].name, calls, total,
+                total / (double)calls);
+    }
+}
+
 static void print_summary(void)
 {
     flockfile(out);
     fprintf(out, "cushim-trace: summary\n");
     fprintf(out, "cushim-trace: %-44s %8s %14s %12s\n", "function", "calls", "total (us)",
             "mean (us)");
-    for (int i = 0; i < CUSHIM_API_COUNT; i++) {
-        unsigned long long calls = atomic_load(&stats[i].calls);
-        if (calls == 0)
-            continue;
-        double total = (double)atomic_load(&stats[i].total_ns) / 1000.0;
-        fprintf(out, "cushim-trace: %-44s %8llu %14.3f %12.3f\n", cushim_api_entries[i].name,
-                calls, total, total / (double)calls);
-    }
+    print_rows(cushim_api_entries, stats, CUSHIM_API_COUNT);
+    for (int t = 0; t < more_table_count; t++)
+        print_rows(more_tables[t].entries, more_tables[t].stats, more_tables[t].count);
     funlockfile(out);
     fflush(out);
 }
 
-/* Runs when the library is loaded, before the program's own constructors register modules. */
-__attribute__((constructor)) static void trace_start(void)
+void cushim_trace_add_summary(const struct cushim_api_entry *entries,
+                              struct cushim_trace_stats *counters, int count)
+{
+    if (more_table_count < (int)(sizeof more_tables / sizeof more_tables[0])) {
+        more_tables[more_table_count].entries = entries;
+        more_tables[more_table_count].stats = counters;
+        more_tables[more_table_count].count = count;
+        more_table_count++;
+    }
+}
+
+/* Decides once, for every table's constructor, whether and where to trace. */
+static pthread_once_t start_once = PTHREAD_ONCE_INIT;
+static void open_output(void)
 {
     const char *setting = getenv("CUSHIM_TRACE");
     if (setting == NULL || setting[0] == '\0' || strcmp(setting, "0") == 0)
@@ -223,6 +251,18 @@ __attribute__((constructor)) static void trace_start(void)
             out = stderr;
         }
     }
-    cushim_api = &trace_table;
     atexit(print_summary);
+}
+
+int cushim_trace_enabled(void)
+{
+    pthread_once(&start_once, open_output);
+    return out != NULL;
+}
+
+/* Runs when the library is loaded, before the program's own constructors register modules. */
+__attribute__((constructor)) static void trace_start(void)
+{
+    if (cushim_trace_enabled())
+        cushim_api = &trace_table;
 }

@@ -18,8 +18,9 @@ CUDA_TESTS := $(if $(HAVE_NVCC),$(patsubst tests/cuda/%.cu,$(CUDA_TEST_DIR)/%,$(
                                 $(CUDA_VARIANTS))
 NVCC_FLAGS ?= -cudart shared -O2 -std=c++17 -Xcompiler -Wall
 
-.PHONY: test test-programs test-exports test-tools
-test: all test-programs $(RUNNER) test-exports test-tools $(if $(wildcard tests/abi/abi.mk),test-abi)
+.PHONY: test test-programs test-exports test-tools test-cuda12
+test: all test-programs $(RUNNER) test-exports test-cuda12 test-tools \
+      $(if $(wildcard tests/abi/abi.mk),test-abi)
 	@$(if $(HAVE_NVCC),,echo "NOTE: nvcc not found at $(NVCC): the .cu test programs are not built or run")
 	CUSHIM_TEST_PROGRAMS=$(if $(HAVE_NVCC),$(CUDA_TEST_DIR)) CUSHIM_LIBDIR=$(abspath $(LIBDIR)) \
 	    $(RUNNER)
@@ -28,6 +29,11 @@ test-programs: $(CUDA_TESTS)
 
 test-exports: $(LIB13) $(LIB12)
 	sh tests/exports/check_exports.sh $(LIBDIR)
+
+# The committed CUDA 12 programs bind to libcudart.so.12's CUDA 12 symbols; the runner's cuda12
+# suite runs them.
+test-cuda12: $(LIB12)
+	sh tests/data/cuda12/check_binding.sh $(LIBDIR)
 
 test-tools: all test-programs
 	sh tests/tools/check_tools.sh $(BUILD) $(CUDA_TEST_DIR)

@@ -20,8 +20,8 @@ $(TOOLS_BIN)/cushim-info: $(BUILD)/obj/tools/cushim-info.o $(LIB13) $(LIBDIR)/li
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< -L$(LIBDIR) -l:libcudart.so.13 -Wl,-rpath,'$$ORIGIN/../lib' -ldl
 
-coverage: shim/api_table.def
-	@sh tools/coverage.sh $<
+coverage: shim/api_table.def shim/api_table_12.def
+	@sh tools/coverage.sh $< shim/api_table_12.def
 
 # The demo: a CUDA program built by nvcc with -cudart shared, run on the cpu backend.
 DEMO := $(BUILD)/demo/vector_add

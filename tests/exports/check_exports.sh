@@ -1,30 +1,37 @@
 #!/bin/sh
-# check_exports.sh LIBDIR - the libraries export exactly NVIDIA's libcudart.so.13 function list,
-# every symbol in the right version node, and nothing else.
-#   tests/exports/nvidia-libcudart.so.13.txt: the 422 names `nm -D` lists for NVIDIA's library,
-#   checked against the toolkit's library whenever the toolkit is installed.
+# check_exports.sh LIBDIR - each library exports exactly the function list of NVIDIA's library of
+# the same name, every symbol in that library's version node, and nothing else.
+#   tests/exports/nvidia-libcudart.so.13.txt: the 422 names `nm -D` lists for NVIDIA's CUDA 13.0
+#   library, checked against the toolkit's library whenever the toolkit is installed.
+#   tests/exports/nvidia-libcudart.so.12.txt: the 435 names of NVIDIA's CUDA 12.8 library (pip
+#   wheel nvidia-cuda-runtime-cu12 12.8.90), checked against it when CUDA12_LIBDIR names the
+#   directory holding it.
 set -eu
 export LC_ALL=C
 libdir=$1
 here=$(cd "$(dirname "$0")" && pwd)
-expected=$here/nvidia-libcudart.so.13.txt
 cuda=${CUDA_HOME:-/usr/local/cuda}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
 
-if [ -e "$cuda/lib64/libcudart.so.13" ]; then
-    nm -D --defined-only "$cuda/lib64/libcudart.so.13" |
-        awk '$2 == "T" { sub(/@.*/, "", $3); print $3 }' | sort > "$tmp/nvidia"
+nvidia_names() {
+    nm -D --defined-only "$1" | awk '$2 == "T" { sub(/@.*/, "", $3); print $3 }' | sort
+}
+for reference in "$cuda/lib64/libcudart.so.13" "${CUDA12_LIBDIR:-/nonexistent}/libcudart.so.12"; do
+    [ -e "$reference" ] || continue
+    expected=$here/nvidia-$(basename "$reference").txt
+    nvidia_names "$reference" > "$tmp/nvidia"
     if ! cmp -s "$tmp/nvidia" "$expected"; then
-        echo "exports: NVIDIA's installed libcudart.so.13 differs from $expected:"
+        echo "exports: NVIDIA's $reference differs from $expected:"
         diff "$expected" "$tmp/nvidia" | sed 's/^/  /'
         fail=1
     fi
-fi
+done
 
 for major in 13 12; do
     lib=$libdir/libcudart.so.$major
+    expected=$here/nvidia-libcudart.so.$major.txt
     soname=$(readelf -d "$lib" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
     if [ "$soname" != "libcudart.so.$major" ]; then
         echo "exports: $lib has SONAME '$soname', expected libcudart.so.$major"
@@ -49,8 +56,8 @@ for major in 13 12; do
         sed 's/^/  /' "$tmp/extra"
         fail=1
     fi
+    if [ $fail -eq 0 ]; then
+        echo "exports: libcudart.so.$major exports NVIDIA's $(wc -l < "$expected") functions, versioned, nothing else"
+    fi
 done
-if [ $fail -eq 0 ]; then
-    echo "exports: libcudart.so.13 and .so.12 export NVIDIA's $(wc -l < "$expected") functions, versioned, nothing else"
-fi
 exit $fail
