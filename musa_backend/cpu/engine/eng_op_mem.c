@@ -10,6 +10,9 @@
  */
 #include "eng_mem.h"
 #include "eng_ops.h"
+#if defined(__x86_64__)
+#include <emmintrin.h>
+#endif
 
 /* mode2 layout: bits 0-4 element bytes, 5-7 element count, 8-11 register width */
 #define M2_ESIZE(m2) ((m2) & 31u)
@@ -47,6 +50,60 @@ static inline void store_n(uint8_t *p, uint64_t v, unsigned n, unsigned mode)
         }
     }
     memcpy(p, &v, n);
+}
+
+/* A .volatile/.relaxed/.acquire/.release vector is one single-copy atomic access of its whole
+ * width, as on a GPU: CUB's decoupled look-back packs a tile's status and value into one
+ * v2.u32 and must never see one half updated without the other.  x86-64 makes aligned
+ * 16-byte SSE accesses atomic on every AVX-capable processor; wider vectors have no such
+ * guarantee on a GPU either and go 8 bytes at a time. */
+static void load_wide(const uint8_t *p, unsigned size, unsigned mode, uint8_t *out)
+{
+    int order = (mode & ENG_M_ACQREL) ? __ATOMIC_ACQUIRE : __ATOMIC_RELAXED;
+    switch (size) {
+    case 2: { uint16_t v = __atomic_load_n((const uint16_t *)(const void *)p, order); memcpy(out, &v, 2); return; }
+    case 4: { uint32_t v = __atomic_load_n((const uint32_t *)(const void *)p, order); memcpy(out, &v, 4); return; }
+    case 8: { uint64_t v = __atomic_load_n((const uint64_t *)(const void *)p, order); memcpy(out, &v, 8); return; }
+#if defined(__x86_64__)
+    case 16: {
+        __m128i v = *(const volatile __m128i *)(const volatile void *)p;
+        __atomic_signal_fence(__ATOMIC_SEQ_CST); /* x86 loads are acquires; keep the compiler honest */
+        _mm_storeu_si128((__m128i *)(void *)out, v);
+        return;
+    }
+#endif
+    default:
+        for (unsigned i = 0; i < size; i += 8) {
+            uint64_t v = __atomic_load_n((const uint64_t *)(const void *)(p + i), order);
+            memcpy(out + i, &v, 8);
+        }
+        return;
+    }
+}
+
+static void store_wide(uint8_t *p, unsigned size, unsigned mode, const uint8_t *in)
+{
+    int order = (mode & ENG_M_ACQREL) ? __ATOMIC_RELEASE : __ATOMIC_RELAXED;
+    switch (size) {
+    case 2: { uint16_t v; memcpy(&v, in, 2); __atomic_store_n((uint16_t *)(void *)p, v, order); return; }
+    case 4: { uint32_t v; memcpy(&v, in, 4); __atomic_store_n((uint32_t *)(void *)p, v, order); return; }
+    case 8: { uint64_t v; memcpy(&v, in, 8); __atomic_store_n((uint64_t *)(void *)p, v, order); return; }
+#if defined(__x86_64__)
+    case 16: {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)in);
+        __atomic_signal_fence(__ATOMIC_SEQ_CST); /* x86 stores are releases; keep the compiler honest */
+        *(volatile __m128i *)(volatile void *)p = v;
+        return;
+    }
+#endif
+    default:
+        for (unsigned i = 0; i < size; i += 8) {
+            uint64_t v;
+            memcpy(&v, in + i, 8);
+            __atomic_store_n((uint64_t *)(void *)(p + i), v, order);
+        }
+        return;
+    }
 }
 
 static inline uint64_t extend(uint64_t v, unsigned n, int sgn)
@@ -237,6 +294,21 @@ ENG_H(h_ld)
     uint8_t *p[ENG_LANES];
     if (eng_resolve(w, in, m, es * n, 0, p) != ENG_OK)
         return ENG_FAULT;
+    if (n > 1 && (in->mode & (ENG_M_ORDERED | ENG_M_ACQREL))) {
+        uint8_t r[4][8 * ENG_LANES];
+        for (uint32_t mm = m; mm; mm &= mm - 1) {
+            int l = eng_ctz(mm);
+            uint8_t buf[32];
+            load_wide(p[l], es * n, in->mode, buf);
+            for (unsigned i = 0; i < n; i++) {
+                uint64_t v = extend(load_n(buf + i * es, es, 0), es, sgn);
+                memcpy(r[i] + (size_t)l * rw, &v, rw);
+            }
+        }
+        for (unsigned i = 0; i < n; i++)
+            eng_store_w(w->regs + w->blk->mod->vslots[in->c].s[i], r[i], m, rw);
+        return ENG_OK;
+    }
     for (unsigned i = 0; i < n; i++) {
         uint32_t slot = n == 1 ? in->d : w->blk->mod->vslots[in->c].s[i];
         uint8_t r[8 * ENG_LANES];
@@ -269,6 +341,16 @@ ENG_H(h_st)
     uint8_t *p[ENG_LANES];
     if (eng_resolve(w, in, m, es * n, 1, p) != ENG_OK)
         return ENG_FAULT;
+    if (n > 1 && (in->mode & (ENG_M_ORDERED | ENG_M_ACQREL))) {
+        for (uint32_t mm = m; mm; mm &= mm - 1) {
+            int l = eng_ctz(mm);
+            uint8_t buf[32];
+            for (unsigned i = 0; i < n; i++) /* little-endian: the low bytes of each register */
+                memcpy(buf + i * es, w->regs + w->blk->mod->vslots[in->c].s[i] + (size_t)l * rw, es);
+            store_wide(p[l], es * n, in->mode, buf);
+        }
+        return ENG_OK;
+    }
     for (unsigned i = 0; i < n; i++) {
         uint32_t slot = n == 1 ? in->d : w->blk->mod->vslots[in->c].s[i];
         const uint8_t *src = w->regs + slot;
