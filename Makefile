@@ -17,7 +17,10 @@ NVCC ?= $(CUDA_HOME)/bin/nvcc
 OPT ?= -O2
 SANITIZE ?=
 
-CPPFLAGS += -D_GNU_SOURCE -Iinclude -Ishim -Imusa_backend
+# uthash's default when it cannot allocate is exit(-1), which would end the user's program: built
+# non-fatal, an add that fails leaves the item out (its handle's tbl stays NULL), and every
+# HASH_ADD in shim/ checks that and answers cudaErrorMemoryAllocation.
+CPPFLAGS += -D_GNU_SOURCE -DHASH_NONFATAL_OOM=1 -Iinclude -Ishim -Imusa_backend
 CFLAGS += -std=c11 $(OPT) -g -Wall -Wextra -Werror -fPIC -fvisibility=hidden -pthread $(SANITIZE)
 LDLIBS += -lzstd -lffi -ldl -lm -pthread
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm)
@@ -112,6 +115,7 @@ include tests/tests.mk
 -include tests/abi/abi.mk
 -include tests/bench/bench.mk
 include tests/fuzz/fuzz.mk
+include tests/robust/robust.mk
 
 # Generated maps and per-library objects are kept between runs, so nothing relinks needlessly.
 .SECONDARY:

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "cushim/cuda_types.h"
+#include "mu_texture.h"
 
 typedef enum MUresult_enum {
 #define CUDA_ERROR(value, runtime_name, mu_name, text) mu_name = value,
@@ -174,6 +175,19 @@ struct mu_driver {
     MUresult (*muOccupancyMaxActiveBlocksPerMultiprocessor)(int *blocks, MUfunction fn,
                                                             int block_size,
                                                             size_t dynamic_smem_bytes);
+
+    /* Formatted memory (mu_texture.h).  An array is device memory the backend lays out: it
+     * fills levels[0..desc->levels) (one allocation, starting at levels[0].base, of *bytes
+     * bytes) and frees it with muArrayDestroy(levels[0].base).  Texture and surface objects
+     * are process-wide handles (never 0) that kernels pass to tex/suld/sust; the backend keeps
+     * the description and checks, at every use, that its memory is still allocated. */
+    MUresult (*muArrayCreate)(struct mu_level *levels, uint64_t *bytes,
+                              const struct mu_array_desc *desc, int dev);
+    MUresult (*muArrayDestroy)(uint64_t base);
+    MUresult (*muTexObjectCreate)(uint64_t *handle, const struct mu_texture *tex, int dev);
+    MUresult (*muTexObjectDestroy)(uint64_t handle);
+    MUresult (*muSurfObjectCreate)(uint64_t *handle, const struct mu_texture *surf, int dev);
+    MUresult (*muSurfObjectDestroy)(uint64_t handle);
 };
 
 /* Backends known to this build, and the one selected by CUSHIM_BACKEND (default "cpu"). */

@@ -147,9 +147,13 @@ static struct participant *attach(struct capture *cap, const struct cushim_strea
     p->attached = 1;
     p->device = ref->device;
     p->blocking = !(ref->flags & cudaStreamNonBlocking);
+    HASH_ADD_PTR(streams, key, p);
+    if (p->hh.tbl == NULL) { /* uthash is built non-fatal on allocation failure */
+        free(p);
+        return NULL;
+    }
     p->next_member = cap->members;
     cap->members = p;
-    HASH_ADD_PTR(streams, key, p);
     if (p->blocking)
         blocking_capturing[p->device]++;
     return p;
@@ -226,6 +230,10 @@ static cudaError_t record_event(struct participant *p, struct cushim_op *op)
             return cudaErrorMemoryAllocation;
         e->key = op->event.event;
         HASH_ADD_PTR(events, key, e);
+        if (e->hh.tbl == NULL) { /* uthash is built non-fatal on allocation failure */
+            free(e);
+            return cudaErrorMemoryAllocation;
+        }
     }
     struct cushim_edge *deps = NULL;
     if (p->ndeps > 0 && (deps = malloc(p->ndeps * sizeof *deps)) == NULL)

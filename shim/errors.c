@@ -7,13 +7,30 @@
 #include <stdio.h>
 
 #include "api.h"
+#include "device.h"
 #include "runtime.h"
+
+/* A sticky error (a kernel fault) poisons the device until cudaDeviceReset: on NVIDIA's runtime
+ * every call, cudaGetLastError included, returns it again, so reading it must not clear it.
+ * The backend still answering that error for the current device is what makes it sticky. */
+static int still_sticky(cudaError_t error)
+{
+    const struct mu_driver *driver;
+    int device;
+    MUstream legacy;
+    if (cushim_begin(&driver, &device) != cudaSuccess ||
+        driver->muStreamGetLegacy(&legacy, device) != MU_SUCCESS)
+        return 0;
+    return cushim_from_mu(driver->muStreamQuery(legacy)) == error;
+}
 
 cudaError_t impl_cudaGetLastError(void)
 {
     struct cushim_thread_state *state = cushim_thread();
     cudaError_t error = state->last_error;
-    state->last_error = cudaSuccess;
+    /* cudaErrorNotReady is never a last error, so a busy stream cannot look sticky */
+    if (error != cudaSuccess && !still_sticky(error))
+        state->last_error = cudaSuccess;
     return error;
 }
 

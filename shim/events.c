@@ -95,7 +95,13 @@ cudaError_t impl_cudaEventCreateWithFlags(cudaEvent_t *event, unsigned int flags
     h->flags = flags;
     pthread_mutex_lock(&lock);
     HASH_ADD_PTR(handles, key, h);
+    int added = h->hh.tbl != NULL; /* uthash is built non-fatal on allocation failure */
     pthread_mutex_unlock(&lock);
+    if (!added) {
+        driver->muEventDestroy(h->event);
+        free(h);
+        return cudaErrorMemoryAllocation;
+    }
     *event = h->key;
     return cudaSuccess;
 }

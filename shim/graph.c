@@ -30,8 +30,13 @@ struct cushim_graph *cushim_graph_new(int is_public)
     g->key = g;
     g->is_public = is_public;
     atomic_init(&g->refs, 1);
-    if (is_public)
+    if (is_public) {
         HASH_ADD_PTR(graphs, key, g);
+        if (g->hh.tbl == NULL) { /* uthash is built non-fatal on allocation failure */
+            free(g);
+            return NULL;
+        }
+    }
     return g;
 }
 
@@ -104,17 +109,23 @@ cudaError_t cushim_graph_add(struct cushim_graph *g, const struct cushim_edge *d
     node->seq = next_seq++;
     node->op = *op;
     node->enabled = 1;
-    for (size_t i = 0; i < n; i++) {
-        if (push_edge(&node->deps, &node->ndeps, &node->deps_cap, deps[i].node, deps[i].data) ||
-            push_edge(&deps[i].node->outs, &deps[i].node->nouts, &deps[i].node->outs_cap, node,
-                      deps[i].data)) {
-            for (size_t j = 0; j < node->ndeps; j++)
-                drop_edge(node->deps[j].node->outs, &node->deps[j].node->nouts, node);
-            free(node->deps);
-            free(node);
-            cushim_node_release_op(op);
-            return cudaErrorMemoryAllocation;
-        }
+    int failed = 0;
+    for (size_t i = 0; i < n && !failed; i++)
+        failed = push_edge(&node->deps, &node->ndeps, &node->deps_cap, deps[i].node,
+                           deps[i].data) ||
+                 push_edge(&deps[i].node->outs, &deps[i].node->nouts, &deps[i].node->outs_cap,
+                           node, deps[i].data);
+    if (!failed && g->is_public) {
+        HASH_ADD_PTR(nodes, key, node);
+        failed = node->hh.tbl == NULL; /* uthash is built non-fatal on allocation failure */
+    }
+    if (failed) {
+        for (size_t j = 0; j < node->ndeps; j++)
+            drop_edge(node->deps[j].node->outs, &node->deps[j].node->nouts, node);
+        free(node->deps);
+        free(node);
+        cushim_node_release_op(op);
+        return cudaErrorMemoryAllocation;
     }
     node->prev = g->tail;
     if (g->tail != NULL)
@@ -130,8 +141,6 @@ cudaError_t cushim_graph_add(struct cushim_graph *g, const struct cushim_edge *d
     if (op->kind == cudaGraphNodeTypeConditional)
         for (unsigned i = 0; i < op->cond.size; i++)
             op->cond.bodies[i]->owner = node;
-    if (g->is_public)
-        HASH_ADD_PTR(nodes, key, node);
     if (out != NULL)
         *out = node;
     return cudaSuccess;

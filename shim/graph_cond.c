@@ -148,10 +148,13 @@ cudaError_t impl_cudaGraphConditionalHandleCreate(cudaGraphConditionalHandle *pH
                                            : NULL;
     if (grown != NULL) {
         g->conds = grown;
-        g->conds[g->nconds++] = c;
         pthread_mutex_lock(&lock);
         HASH_ADD(hh, conds, value, sizeof c->value, c);
         pthread_mutex_unlock(&lock);
+        if (c->hh.tbl == NULL) /* uthash is built non-fatal on allocation failure */
+            grown = NULL;
+        else
+            g->conds[g->nconds++] = c;
     }
     pthread_mutex_unlock(&cushim_graph_lock);
     if (grown == NULL) {

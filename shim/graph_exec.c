@@ -84,11 +84,19 @@ cudaError_t cushim_plan_order(struct cushim_graph *plan, struct cushim_node **ba
     return error;
 }
 
-static void index_origins(struct cushim_graph *plan)
+/* 0, or -1 when the index could not be allocated (uthash is built non-fatal on allocation
+ * failure: an add that fails leaves the node out, with its handle's tbl NULL). */
+static int index_origins(struct cushim_graph *plan)
 {
     HASH_CLEAR(hh_origin, plan->by_origin);
-    for (struct cushim_node *n = plan->head; n != NULL; n = n->next)
+    for (struct cushim_node *n = plan->head; n != NULL; n = n->next) {
         HASH_ADD(hh_origin, plan->by_origin, origin, sizeof n->origin, n);
+        if (n->hh_origin.tbl == NULL) {
+            HASH_CLEAR(hh_origin, plan->by_origin);
+            return -1;
+        }
+    }
+    return 0;
 }
 
 void cushim_plan_unref(struct cushim_graph *plan)
@@ -114,7 +122,11 @@ static struct cushim_graph *make_plan(struct cushim_graph *g, int keep_origin,
         cushim_graph_destroy(plan);
         return NULL;
     }
-    index_origins(plan);
+    if (index_origins(plan) != 0) {
+        *error = cudaErrorMemoryAllocation;
+        cushim_graph_destroy(plan);
+        return NULL;
+    }
     return plan;
 }
 
@@ -196,8 +208,14 @@ static cudaError_t instantiate(cudaGraphExec_t *pGraphExec, cudaGraph_t graph,
         e->flags = flags & ~(unsigned long long)cudaGraphInstantiateFlagUpload;
         e->device = device;
         HASH_ADD_PTR(cushim_execs, key, e);
-        *result = cudaGraphInstantiateSuccess;
-        *pGraphExec = (cudaGraphExec_t)e;
+        if (e->hh.tbl == NULL) { /* uthash is built non-fatal on allocation failure */
+            g->execs--;
+            cushim_plan_unref(e->plan);
+            error = cudaErrorMemoryAllocation;
+        } else {
+            *result = cudaGraphInstantiateSuccess;
+            *pGraphExec = (cudaGraphExec_t)e;
+        }
     }
     pthread_mutex_unlock(&cushim_graph_lock);
     if (error != cudaSuccess)

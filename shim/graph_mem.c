@@ -70,7 +70,14 @@ cudaError_t cushim_gmem_create(int device, size_t size, struct cushim_gmem **out
     m->refs = 1;
     pthread_mutex_lock(&lock);
     HASH_ADD(hh, by_base, base, sizeof m->base, m);
+    int added = m->hh.tbl != NULL; /* uthash is built non-fatal on allocation failure */
     pthread_mutex_unlock(&lock);
+    if (!added) {
+        cushim_memory_remove(m->base, NULL, NULL);
+        cushim_mempool_give_back(device, m->base, m->extent);
+        free(m);
+        return cudaErrorMemoryAllocation;
+    }
     *out = m;
     return cudaSuccess;
 }

@@ -261,8 +261,6 @@ cudaError_t cushim_memcpy_node_op(const struct cudaMemcpy3DParms *p, struct cush
 {
     if (p == NULL)
         return cudaErrorInvalidValue;
-    if (p->srcArray != NULL || p->dstArray != NULL)
-        return cushim_copy_3d_arrays(p, NULL, 1); /* arrays.c says what it supports */
     int device;
     cudaError_t error = current_device(&device);
     if (error != cudaSuccess)

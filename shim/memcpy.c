@@ -191,6 +191,8 @@ cudaError_t impl_cudaMemcpy2DAsync(void *dst, size_t dpitch, const void *src, si
 
 cudaError_t cushim_copy_from_3d(const struct cudaMemcpy3DParms *p, struct cushim_copy *c)
 {
+    if (p->srcArray != NULL || p->dstArray != NULL)
+        return cushim_copy_from_3d_arrays(p, c);
     const struct cudaPitchedPtr *s = &p->srcPtr, *d = &p->dstPtr;
     /* For linear memory the x position and the width are in bytes. */
     *c = (struct cushim_copy){
@@ -216,8 +218,6 @@ static cudaError_t copy_3d(const struct cudaMemcpy3DParms *p, cudaStream_t strea
 {
     if (p == NULL)
         return cudaErrorInvalidValue;
-    if (p->srcArray != NULL || p->dstArray != NULL)
-        return cushim_copy_3d_arrays(p, stream, async);
     struct cushim_copy c;
     cudaError_t error = cushim_copy_from_3d(p, &c);
     return error != cudaSuccess ? error : cushim_copy(&c, stream, async);

@@ -19,8 +19,9 @@ struct cushim_copy {
 /* async == 0: complete before returning (on `stream`, normally the default stream). */
 cudaError_t cushim_copy(const struct cushim_copy *copy, cudaStream_t stream, int async);
 
-/* cudaMemcpy3D where either side is a cudaArray (arrays.c). */
-cudaError_t cushim_copy_3d_arrays(const struct cudaMemcpy3DParms *p, cudaStream_t stream,
-                                  int async);
+/* The linear copy a cudaMemcpy3DParms with a cudaArray on either side describes
+ * (array_copy.c): the array's region checked and given as pitched memory. */
+cudaError_t cushim_copy_from_3d_arrays(const struct cudaMemcpy3DParms *p,
+                                       struct cushim_copy *out);
 
 #endif

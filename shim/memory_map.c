@@ -66,10 +66,15 @@ int cushim_memory_add(const struct cushim_range *range)
         free(rec);
         return -1;
     }
+    HASH_ADD(hh, by_base, range.base, sizeof(uintptr_t), rec);
+    if (rec->hh.tbl == NULL) { /* uthash is built non-fatal on allocation failure */
+        pthread_rwlock_unlock(&lock);
+        free(rec);
+        return -1;
+    }
     memmove(&sorted[at + 1], &sorted[at], (count - at) * sizeof *sorted);
     sorted[at] = rec;
     count++;
-    HASH_ADD(hh, by_base, range.base, sizeof(uintptr_t), rec);
     pthread_rwlock_unlock(&lock);
     return 0;
 }

@@ -160,6 +160,10 @@ static struct pool *pool_new(int device, const struct cudaMemPoolProps *props, i
     p->reuse_follow = p->reuse_opportunistic = p->reuse_internal = 1;
     p->access[device] = cudaMemAccessFlagsProtReadWrite;
     HASH_ADD_PTR(pools, key, p);
+    if (p->hh.tbl == NULL) { /* uthash is built non-fatal on allocation failure */
+        free(p);
+        return NULL;
+    }
     atomic_fetch_add(&pool_count, 1);
     return p;
 }
@@ -291,11 +295,17 @@ static cudaError_t pool_alloc(struct pool *p, size_t size, MUstream stream, void
             cushim_mempool_give_back(device, base, extent);
             return cudaErrorInvalidValue;
         }
+        HASH_ADD(hh, blocks_by_base, base, sizeof best->base, best);
+        if (best->hh.tbl == NULL) { /* uthash is built non-fatal on allocation failure */
+            pthread_mutex_unlock(&lock);
+            free(best);
+            cushim_mempool_give_back(device, base, extent);
+            return cudaErrorMemoryAllocation;
+        }
         best->next = p->blocks;
         if (p->blocks != NULL)
             p->blocks->prev = best;
         p->blocks = best;
-        HASH_ADD(hh, blocks_by_base, base, sizeof best->base, best);
         p->reserved += extent;
         best->state = BLOCK_FREE;
     }

@@ -370,6 +370,12 @@ void **impl___cudaRegisterFatBinary(void *fatCubin)
     pthread_mutex_lock(&registry_lock);
     HASH_ADD_PTR(modules, key, m);
     pthread_mutex_unlock(&registry_lock);
+    if (m->hh.tbl == NULL) { /* uthash is built non-fatal on allocation failure */
+        fprintf(stderr, "cushim: out of memory registering a fatbinary\n");
+        pthread_mutex_destroy(&m->lock);
+        free(m);
+        return NULL;
+    }
     return m->key;
 }
 
@@ -406,12 +412,21 @@ void impl___cudaRegisterFunction(void **fatCubinHandle, const char *hostFun, cha
     pthread_mutex_lock(&registry_lock);
     struct cushim_function *old;
     HASH_FIND_PTR(functions, &f->host_fun, old);
+    int kept = 0;
     if (old == NULL) {
+        /* uthash is built non-fatal on allocation failure: a kernel that cannot be recorded
+         * is not registered, and launching it says cudaErrorInvalidDeviceFunction */
         HASH_ADD_PTR(functions, host_fun, f);
-        HASH_ADD(hh_own, kernels, self, sizeof f->self, f);
+        if (f->hh.tbl != NULL) {
+            HASH_ADD(hh_own, kernels, self, sizeof f->self, f);
+            if (f->hh_own.tbl == NULL)
+                HASH_DELETE(hh, functions, f);
+            else
+                kept = 1;
+        }
     }
     pthread_mutex_unlock(&registry_lock);
-    if (old != NULL) {
+    if (!kept) {
         free(name);
         free(f);
     }
@@ -440,8 +455,9 @@ static void add_variable(void **handle, const void *key, const char *name, size_
     HASH_FIND_PTR(variables, &key, old);
     if (old == NULL)
         HASH_ADD_PTR(variables, host_var, v);
+    int kept = old == NULL && v->hh.tbl != NULL; /* uthash is non-fatal on allocation failure */
     pthread_mutex_unlock(&registry_lock);
-    if (old != NULL) {
+    if (!kept) {
         free(copy);
         free(v);
     }

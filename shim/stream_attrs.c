@@ -45,6 +45,10 @@ static struct attribute_set *find_set(unsigned long long key, int create)
     if (s == NULL && create && (s = calloc(1, sizeof *s)) != NULL) {
         s->key = key;
         HASH_ADD(hh, sets, key, sizeof s->key, s);
+        if (s->hh.tbl == NULL) { /* uthash is built non-fatal on allocation failure */
+            free(s);
+            s = NULL;
+        }
     }
     return s;
 }

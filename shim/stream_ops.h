@@ -136,7 +136,7 @@ struct cushim_copy;
 /* memcpy.c: check a copy against the memory map and describe it. */
 cudaError_t cushim_copy_prepare(const struct cushim_copy *copy, int device,
                                 struct cushim_op *op);
-/* memcpy.c: the linear copy a cudaMemcpy3DParms describes (no arrays yet). */
+/* memcpy.c: the linear copy a cudaMemcpy3DParms describes (array sides: array_copy.c). */
 cudaError_t cushim_copy_from_3d(const struct cudaMemcpy3DParms *p, struct cushim_copy *out);
 /* memcpy.c: check a fill and describe it. */
 cudaError_t cushim_fill_prepare(void *dst, size_t pitch, size_t height_per_slice,

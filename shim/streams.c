@@ -73,7 +73,14 @@ static struct stream_handle *create_handle(int device, unsigned flags, int prior
     h->per_thread = is_per_thread;
     pthread_mutex_lock(&lock);
     HASH_ADD_PTR(handles, key, h);
+    int added = h->hh.tbl != NULL; /* uthash is built non-fatal on allocation failure */
     pthread_mutex_unlock(&lock);
+    if (!added) {
+        driver->muStreamDestroy(h->ref.stream);
+        free(h);
+        *error = cudaErrorMemoryAllocation;
+        return NULL;
+    }
     return h;
 }
 

@@ -93,7 +93,12 @@ cudaError_t impl_cudaUserObjectCreate(cudaUserObject_t *object_out, void *ptr,
     o->refs = initialRefcount;
     pthread_mutex_lock(&lock);
     HASH_ADD_PTR(objects, key, o);
+    int added = o->hh.tbl != NULL; /* uthash is built non-fatal on allocation failure */
     pthread_mutex_unlock(&lock);
+    if (!added) {
+        free(o);
+        return cudaErrorMemoryAllocation;
+    }
     *object_out = (cudaUserObject_t)o;
     return cudaSuccess;
 }

@@ -28,6 +28,7 @@
 #include "cpu_memory.h"
 #include "cpu_module.h"
 #include "cpu_stream.h"
+#include "cpu_texture.h"
 
 static struct cpu_device devices[CPU_MAX_DEVICES];
 static int device_count;
@@ -200,6 +201,7 @@ static void init_devices(void)
         for (int l = 0; l < CPU_LIMIT_COUNT; l++)
             atomic_init(&dev->limits[l], default_limits[l]);
         cpu_memory_engine_host(dev, &dev->engine_host);
+        cpu_texture_engine_host(&dev->engine_host);
         make_uuid(&dev->uuid, i);
     }
     init_result = MU_SUCCESS;
@@ -382,6 +384,7 @@ MUresult cpu_muDeviceReset(int ordinal)
     cpu_streams_reset(dev);
     cpu_events_reset(dev);
     cpu_modules_reset(dev);
+    cpu_texture_reset(dev);
     cpu_engine()->host_release(&dev->engine_host); /* the device heap */
     cpu_memory_reset(dev);
     for (int l = 0; l < CPU_LIMIT_COUNT; l++)

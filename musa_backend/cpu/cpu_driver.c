@@ -57,4 +57,10 @@ const struct mu_driver mu_cpu_driver = {
     SLOT(muFuncGetParamInfo),
     SLOT(muLaunchKernel),
     SLOT(muOccupancyMaxActiveBlocksPerMultiprocessor),
+    SLOT(muArrayCreate),
+    SLOT(muArrayDestroy),
+    SLOT(muTexObjectCreate),
+    SLOT(muTexObjectDestroy),
+    SLOT(muSurfObjectCreate),
+    SLOT(muSurfObjectDestroy),
 };

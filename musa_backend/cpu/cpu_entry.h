@@ -71,6 +71,17 @@ MUresult cpu_muFuncGetInfo(struct mu_func_info *info, MUfunction fn);
 MUresult cpu_muFuncSetAttribute(MUfunction fn, enum mu_func_attribute attr, int value);
 MUresult cpu_muFuncGetParamInfo(MUfunction fn, int index, size_t *offset, size_t *size);
 
+/* cpu_array.c */
+MUresult cpu_muArrayCreate(struct mu_level *levels, uint64_t *bytes,
+                           const struct mu_array_desc *desc, int dev);
+MUresult cpu_muArrayDestroy(uint64_t base);
+
+/* cpu_texture.c */
+MUresult cpu_muTexObjectCreate(uint64_t *handle, const struct mu_texture *tex, int dev);
+MUresult cpu_muTexObjectDestroy(uint64_t handle);
+MUresult cpu_muSurfObjectCreate(uint64_t *handle, const struct mu_texture *surf, int dev);
+MUresult cpu_muSurfObjectDestroy(uint64_t handle);
+
 /* cpu_launch.c */
 MUresult cpu_muLaunchKernel(MUfunction fn, const struct mu_launch_config *config, void **args);
 MUresult cpu_muOccupancyMaxActiveBlocksPerMultiprocessor(int *blocks, MUfunction fn,

@@ -73,7 +73,7 @@ static void dev_free(void *ctx, void *p)
     free(p);
 }
 
-static const struct engine_host host = {NULL, find_range, dev_alloc, dev_free};
+static const struct engine_host host = {NULL, find_range, dev_alloc, dev_free, NULL};
 static engine_module *mod;
 static int nthreads;
 

@@ -31,6 +31,11 @@ const struct engine_host *th_host(void);
 void *th_alloc(size_t bytes);
 void th_free(void *p);
 
+/* Texture and surface objects the stand-in resolves (engine_host.resolve_texture): a handle
+ * for a description whose memory comes from th_alloc, and forgetting it again. */
+uint64_t th_texture_add(const struct mu_texture *t, int surface);
+void th_texture_remove(uint64_t handle);
+
 /* Read tests/ptx/<name> (malloc'ed, NUL-terminated). */
 char *th_read_ptx(const char *name, size_t *len);
 /* Load a module from tests/ptx/<name> or from text; fails the test on error. */

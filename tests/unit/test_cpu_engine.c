@@ -58,7 +58,7 @@ static const char ptx[] =
     "\t.reg .f32 %f<6>;\n"
     "\t.reg .b64 %rd<2>;\n"
     "\tld.param.u64 %rd1, [t];\n"
-    "\ttex.2d.v4.f32.f32 {%f1, %f2, %f3, %f4}, [%rd1, {%f5, %f5}];\n"
+    "\ttex.2dms.v4.f32.s32 {%f1, %f2, %f3, %f4}, [%rd1, {%f5, %f5, %f5, %f5}];\n"
     "\tret;\n"
     "}\n";
 

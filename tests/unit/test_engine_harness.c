@@ -84,7 +84,59 @@ static void th_host_free(void *ctx, void *p)
     free(p);
 }
 
-static const struct engine_host th_the_host = {NULL, th_find_range, th_host_alloc, th_host_free};
+/* Texture and surface objects for the texture tests: a small table the engine resolves
+ * handles through, as the cpu backend's cpu_texture.c does for real programs. */
+#define TH_MAX_TEXTURES 64
+static struct {
+    uint64_t handle;
+    int surface;
+    struct mu_texture desc;
+} th_textures[TH_MAX_TEXTURES];
+static uint64_t th_next_texture = 1;
+
+static int th_resolve_texture(void *ctx, uint64_t handle, int surface, struct mu_texture *out)
+{
+    (void)ctx;
+    int found = 0;
+    pthread_mutex_lock(&th_mu);
+    for (size_t i = 0; i < TH_MAX_TEXTURES && !found; i++) {
+        if (th_textures[i].handle == handle && handle != 0 && th_textures[i].surface == surface) {
+            *out = th_textures[i].desc;
+            found = 1;
+        }
+    }
+    pthread_mutex_unlock(&th_mu);
+    return found;
+}
+
+uint64_t th_texture_add(const struct mu_texture *t, int surface)
+{
+    uint64_t handle = 0;
+    pthread_mutex_lock(&th_mu);
+    for (size_t i = 0; i < TH_MAX_TEXTURES && handle == 0; i++) {
+        if (th_textures[i].handle == 0) {
+            handle = th_next_texture++;
+            th_textures[i].handle = handle;
+            th_textures[i].surface = surface;
+            th_textures[i].desc = *t;
+        }
+    }
+    pthread_mutex_unlock(&th_mu);
+    ck_assert_msg(handle != 0, "texture table full");
+    return handle;
+}
+
+void th_texture_remove(uint64_t handle)
+{
+    pthread_mutex_lock(&th_mu);
+    for (size_t i = 0; i < TH_MAX_TEXTURES; i++)
+        if (th_textures[i].handle == handle)
+            th_textures[i].handle = 0;
+    pthread_mutex_unlock(&th_mu);
+}
+
+static const struct engine_host th_the_host = {NULL, th_find_range, th_host_alloc, th_host_free,
+                                               th_resolve_texture};
 
 const struct engine_host *th_host(void)
 {

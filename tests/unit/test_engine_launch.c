@@ -23,7 +23,7 @@ static const char unsupported_ptx[] =
     "{\n"                                                                   /* 6 */
     "\t.reg .f32 %f<6>;\n"                                                  /* 7 */
     "\t.reg .b64 %rd<2>;\n"                                                 /* 8 */
-    "\ttex.2d.v4.f32.f32 {%f1, %f2, %f3, %f4}, [%rd1, {%f5, %f5}];\n"       /* 9 */
+    "\ttex.2dms.v4.f32.s32 {%f1, %f2, %f3, %f4}, [%rd1, {%f5, %f5, %f5, %f5}];\n" /* 9 */
     "\tret;\n"                                                              /* 10 */
     "}\n"                                                                   /* 11 */
     ".visible .entry _Z4vaddPKfS0_Pfi(.param .u64 p)\n"                     /* 12 */
@@ -73,7 +73,7 @@ START_TEST(launch_unsupported_is_reported_at_launch)
     c.args = args;
     char *err = th_capture(2, do_launch, &c);
     ck_assert_int_eq(c.r, MU_ERROR_NOT_SUPPORTED);
-    ck_assert_str_eq(err, "cushim: kernel _Z4vaddPKfS0_Pfi: unsupported PTX 'tex.2d.v4.f32.f32' at line 9\n");
+    ck_assert_str_eq(err, "cushim: kernel _Z4vaddPKfS0_Pfi: unsupported PTX 'tex.2dms.v4.f32.s32' at line 9\n");
     free(err);
     struct launch_ctx d = {m, "calls_missing", NULL, 0};
     err = th_capture(2, do_launch, &d);

@@ -127,6 +127,31 @@ int eng_builtin_call(eng_warp *w, const eng_insn *in, uint32_t m, const eng_call
     case ENG_BUILTIN_ASSERTFAIL:
         return assert_fail(w, in, m, cs);
     default:
+        if (which >= ENG_BUILTIN_DEVRT)
+            return eng_devrt_call(w, in, m, cs, which);
         return eng_fault(w, in, eng_ctz(m), MU_ERROR_NOT_SUPPORTED, "call of an external function the device does not provide");
     }
+}
+
+uint64_t eng_builtin_arg(eng_warp *w, const eng_callsite *cs, uint32_t i, int l)
+{
+    return arg(w, cs, i, l);
+}
+
+uint8_t *eng_builtin_arg_bytes(eng_warp *w, const eng_callsite *cs, uint32_t i, int l, uint32_t *size)
+{
+    const struct engine_module *mod = w->blk->mod;
+    if (i >= cs->nargs || !w->local)
+        return NULL;
+    const eng_callarg *ca = &mod->callargs[cs->args + i];
+    uint32_t off = eng_top(w)->local_base + ca->local_off;
+    if ((uint64_t)off + ca->size > w->local_stride)
+        return NULL;
+    *size = ca->size;
+    return w->local + (size_t)l * w->local_stride + off;
+}
+
+void eng_builtin_ret(eng_warp *w, const eng_callsite *cs, int l, uint64_t v)
+{
+    set_ret(w, cs, l, v);
 }

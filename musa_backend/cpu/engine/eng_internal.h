@@ -33,11 +33,17 @@
 /* Backward branches and calls a warp runs before it lets other warps run (and the watchdog
  * looks at the launch: eng_watchdog.c). */
 #define ENG_SLICE 4096
+/* Most shared memory (static + dynamic) a block can have, whatever the device: sizes and
+ * offsets of shared memory are 32-bit inside the engine. */
+#define ENG_MAX_SHARED (1u << 30)
+/* Most local memory one function's frame may have per thread (what a GPU allows). */
+#define ENG_MAX_LOCAL (512u << 10)
 
 typedef struct eng_warp eng_warp;
 typedef struct eng_insn eng_insn;
 typedef struct eng_block eng_block;
 typedef struct eng_job eng_job;
+struct eng_children;
 
 /* Handler return values: 0 continues the warp at w->pc (handlers that change control flow set
  * w->pc/w->active/w->resched_pc first); anything else stops the warp's run loop. */
@@ -97,7 +103,8 @@ enum eng_builtin {
     ENG_BUILTIN_MALLOC,
     ENG_BUILTIN_FREE,
     ENG_BUILTIN_ASSERTFAIL,
-    ENG_BUILTIN_UNKNOWN /* an external function the device does not provide */
+    ENG_BUILTIN_UNKNOWN, /* an external function the device does not provide */
+    ENG_BUILTIN_DEVRT    /* first of the device runtime's functions (eng_devrt.c) */
 };
 
 /* A call site: how arguments and results move between caller and callee frames. */
@@ -247,6 +254,9 @@ struct eng_job {
     uint32_t local_stride;
     uint32_t smem_size;
     uint32_t smem_reserved; /* start of the system-reserved shared memory (cooperative groups) */
+    /* grids, copies and parameter buffers this grid's threads made through the device
+     * runtime (eng_child.c); created on first use, run after the grid's own blocks */
+    _Atomic(struct eng_children *) children;
     int budgeted;                /* cfg.branch_budget is set: branches_left counts down */
     atomic_int_fast64_t branches_left;
     uint64_t deadline_ns;        /* eng_now_ns() past which the launch times out; 0: never */

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "eng_child.h"
 #include "eng_internal.h"
 
 struct running {
@@ -229,7 +230,8 @@ MUresult engine_launch(const engine_kernel *k, const struct engine_launch *launc
     }
     if (k->nparams && !launch->args)
         return MU_ERROR_INVALID_VALUE;
-    if (launch->dynamic_smem_bytes > ((size_t)1 << 30))
+    if (launch->dynamic_smem_bytes > ENG_MAX_SHARED ||
+        (uint64_t)k->mod->smem_dyn_base + launch->dynamic_smem_bytes > ENG_MAX_SHARED)
         return MU_ERROR_INVALID_VALUE;
     pthread_once(&pool.once, pool_start);
 
@@ -311,6 +313,8 @@ MUresult engine_launch(const engine_kernel *k, const struct engine_launch *launc
     pthread_mutex_unlock(&pool.mu);
 
     MUresult rc = (MUresult)atomic_load(&job->error);
+    /* the grids and copies its threads launched run now, after it (dynamic parallelism) */
+    rc = eng_children_finish(job, rc);
     if (grid_ws)
         host->free(host->ctx, grid_ws);
     free(job->params);

@@ -514,6 +514,12 @@ static int lower_one(eng_lower *L, const ptx_insn *pi)
         return eng_lower_warp(L, pi);
     case PTX_FAM_VIDEO:
         return eng_lower_video(L, pi);
+    case PTX_FAM_TEX:
+        return eng_lower_tex(L, pi);
+    case PTX_FAM_MMA:
+        return eng_lower_mma(L, pi);
+    case PTX_FAM_ASYNC:
+        return eng_lower_async(L, pi);
     default:
         return -1;
     }

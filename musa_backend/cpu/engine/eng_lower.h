@@ -73,6 +73,9 @@ int eng_lower_float(eng_lower *L, const ptx_insn *pi);
 int eng_lower_half(eng_lower *L, const ptx_insn *pi);
 int eng_lower_cmp(eng_lower *L, const ptx_insn *pi);
 int eng_lower_cvt(eng_lower *L, const ptx_insn *pi);
+/* The narrow conversions (eng_op_cvt8.c): is this cvt one of them, and its lowering. */
+int eng_cvt_narrow_form(const ptx_insn *pi);
+int eng_lower_cvt_narrow(eng_lower *L, const ptx_insn *pi);
 int eng_lower_mov(eng_lower *L, const ptx_insn *pi);
 int eng_lower_mem(eng_lower *L, const ptx_insn *pi);
 int eng_lower_atom(eng_lower *L, const ptx_insn *pi);
@@ -80,6 +83,9 @@ int eng_lower_ctrl(eng_lower *L, const ptx_insn *pi);
 int eng_lower_sync(eng_lower *L, const ptx_insn *pi);
 int eng_lower_warp(eng_lower *L, const ptx_insn *pi);
 int eng_lower_video(eng_lower *L, const ptx_insn *pi);
+int eng_lower_tex(eng_lower *L, const ptx_insn *pi); /* eng_op_tex.c, eng_op_surf.c */
+int eng_lower_mma(eng_lower *L, const ptx_insn *pi);   /* eng_op_mma.c */
+int eng_lower_async(eng_lower *L, const ptx_insn *pi); /* eng_op_async.c */
 
 /* The address operand of a memory instruction (eng_op_mem.c): fills the base slot, offset
  * and the space bits of mode (eng_mem.h); space is the ENG_SP_* the suffix names.  -1 when the

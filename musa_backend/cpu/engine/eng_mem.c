@@ -57,8 +57,15 @@ static int resolve_generic(eng_warp *w, const eng_insn *in, int l, uint64_t a, u
         }
     }
     eng_range *rc = &w->ranges[in->x];
-    if (!in_range(a, rc, size) && !eng_find_global(w, a, size, rc))
+    if (!in_range(a, rc, size) && !eng_find_global(w, a, size, rc)) {
+        /* the kernel's parameters through a generic address (cvta.param): read only */
+        uint64_t pb = (uint64_t)(uintptr_t)b->job->params, pn = b->k->params_bytes;
+        if (a - pb < pn && !store && a - pb <= pn - size) {
+            *p = (uint8_t *)(uintptr_t)a;
+            return ENG_OK;
+        }
         return eng_mem_fault(w, in, l, a, size, store, "global");
+    }
     *p = (uint8_t *)(uintptr_t)a;
     return ENG_OK;
 }
@@ -119,5 +126,63 @@ int eng_resolve(eng_warp *w, const eng_insn *in, uint32_t m, unsigned size, int 
                 return ENG_FAULT;
         }
         return ENG_OK;
+    }
+}
+
+/* A span outside its space: illegal (eng_mem_fault would call a long span misaligned). */
+static int span_fault(eng_warp *w, const eng_insn *in, int lane, uint64_t a, uint64_t bytes, int store,
+                      const char *space)
+{
+    return eng_fault(w, in, lane, MU_ERROR_ILLEGAL_ADDRESS, "illegal address 0x%" PRIx64 " (%" PRIu64 "-byte %s %s)",
+                     a, bytes, space, store ? "store" : "load");
+}
+
+int eng_resolve_span(eng_warp *w, const eng_insn *in, int l, unsigned space, uint64_t a, uint64_t bytes,
+                     unsigned align, int store, uint8_t **p)
+{
+    eng_block *b = w->blk;
+    unsigned size = bytes > 0xffffffffu ? 0xffffffffu : (unsigned)bytes;
+    static const char *const names[] = {"generic", "global", "shared", "local", "parameter", "const"};
+    if (align > 1 && (a & (align - 1)))
+        return eng_mem_fault(w, in, l, a, align, store, names[space < 6 ? space : 0]);
+    switch (space) {
+    case ENG_SP_SHARED:
+        if (bytes > b->smem_size || a > b->smem_size - bytes)
+            return span_fault(w, in, l, a, bytes, store, "shared");
+        *p = b->smem + a;
+        return ENG_OK;
+    case ENG_SP_LOCAL: {
+        uint64_t fb = (in->mode & ENG_M_FRAME) ? eng_top(w)->local_base : 0;
+        a += fb;
+        if (!w->local || bytes > w->local_stride || a > w->local_stride - bytes)
+            return span_fault(w, in, l, a, bytes, store, "local");
+        *p = w->local + (size_t)l * w->local_stride + a;
+        return ENG_OK;
+    }
+    case ENG_SP_GLOBAL:
+    case ENG_SP_CONST: {
+        eng_range *rc = &w->ranges[in->x];
+        if (bytes > 0x7fffffffu || (!in_range(a, rc, size) && !eng_find_global(w, a, size, rc)))
+            return span_fault(w, in, l, a, bytes, store, space == ENG_SP_CONST ? "const" : "global");
+        *p = (uint8_t *)(uintptr_t)a;
+        return ENG_OK;
+    }
+    case ENG_SP_GENERIC: {
+        uint64_t s = (uint64_t)(uintptr_t)b->smem;
+        if (a - s < b->smem_size)
+            return eng_resolve_span(w, in, l, ENG_SP_SHARED, a - s, bytes, 1, store, p);
+        if (w->local) {
+            uint64_t lo = (uint64_t)(uintptr_t)(w->local + (size_t)l * w->local_stride);
+            if (a - lo < w->local_stride) {
+                if (bytes > w->local_stride || a - lo > w->local_stride - bytes)
+                    return span_fault(w, in, l, a, bytes, store, "local");
+                *p = (uint8_t *)(uintptr_t)a;
+                return ENG_OK;
+            }
+        }
+        return eng_resolve_span(w, in, l, ENG_SP_GLOBAL, a, bytes, 1, store, p);
+    }
+    default:
+        return span_fault(w, in, l, a, bytes, store, "parameter");
     }
 }

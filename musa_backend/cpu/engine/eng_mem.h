@@ -49,6 +49,14 @@ static inline uint64_t eng_lane_addr(const eng_warp *w, const eng_insn *in, int 
     return base + (uint64_t)in->imm;
 }
 
+/* One lane's access of `bytes` contiguous bytes at a (an address of `space`, ENG_SP_*; shared
+ * and local addresses are offsets, a called function's local ones from its frame when in->mode
+ * has ENG_M_FRAME), aligned to `align`: the host pointer, or ENG_FAULT (already reported).  For
+ * the instructions that move whole blocks (matrix fragments, asynchronous copies); global
+ * look-ups go through in->x's range cache. */
+int eng_resolve_span(eng_warp *w, const eng_insn *in, int lane, unsigned space, uint64_t a, uint64_t bytes,
+                     unsigned align, int store, uint8_t **p);
+
 /* Resolve every lane of m to a host pointer.  Returns ENG_OK or ENG_FAULT (already reported). */
 int eng_resolve(eng_warp *w, const eng_insn *in, uint32_t m, unsigned size, int store, uint8_t **p);
 

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "eng_builtin.h"
 #include "eng_module.h"
 
 static uint64_t align_up(uint64_t v, uint64_t a)
@@ -34,7 +35,7 @@ static uint32_t builtin_of(const char *name)
         return ENG_BUILTIN_FREE;
     if (strcmp(name, "__assertfail") == 0)
         return ENG_BUILTIN_ASSERTFAIL;
-    return ENG_BUILTIN_UNKNOWN;
+    return eng_devrt_lookup(name);
 }
 
 static int track_alloc(struct engine_module *mod, void *p)
@@ -96,7 +97,7 @@ static void apply_initialisers(struct engine_module *mod)
  * module-level and .func variables (every kernel may reach them), then
  * each kernel's own variables from the same base (kernels never share a block), then dynamic
  * shared memory after the largest static extent. */
-static void place_shared(struct engine_module *mod)
+static MUresult place_shared(struct engine_module *mod)
 {
     const ptx_module *pm = mod->ptx;
     uint64_t off = ENG_RESERVED_SMEM; /* the system's reserved shared memory comes first */
@@ -112,6 +113,8 @@ static void place_shared(struct engine_module *mod)
         }
         if (v->owner != PTX_NONE && (pm->funcs[v->owner].flags & PTX_FUNC_F_ENTRY))
             continue;
+        if (v->size > ENG_MAX_SHARED) /* so the sums below cannot wrap */
+            return MU_ERROR_INVALID_PTX;
         off = align_up(off, v->align);
         mod->var_addr[i] = off;
         off += v->size;
@@ -127,6 +130,8 @@ static void place_shared(struct engine_module *mod)
             if (v->space != PTX_SPACE_SHARED || v->owner != f ||
                 (v->flags & (PTX_VAR_F_UNSIZED | PTX_VAR_F_EXTERN)))
                 continue;
+            if (v->size > ENG_MAX_SHARED)
+                return MU_ERROR_INVALID_PTX;
             k = align_up(k, v->align);
             mod->var_addr[i] = k;
             k += v->size;
@@ -134,6 +139,10 @@ static void place_shared(struct engine_module *mod)
         if (k > max)
             max = k;
     }
+    /* Offsets are kept in 32 bits from here on.  No device has a gigabyte of shared memory,
+     * and a GPU's JIT refuses such a kernel too (CUDA_ERROR_INVALID_PTX). */
+    if (align_up(max, dyn_align) > ENG_MAX_SHARED)
+        return MU_ERROR_INVALID_PTX;
     mod->smem_static_max = (uint32_t)max;
     mod->smem_dyn_align = dyn_align;
     mod->smem_dyn_base = (uint32_t)align_up(max, dyn_align);
@@ -142,11 +151,12 @@ static void place_shared(struct engine_module *mod)
         if (v->space == PTX_SPACE_SHARED && (v->flags & (PTX_VAR_F_UNSIZED | PTX_VAR_F_EXTERN)))
             mod->var_addr[i] = mod->smem_dyn_base;
     }
+    return MU_SUCCESS;
 }
 
 /* Each function's frame in per-lane local memory: its .local variables, the .param variables
  * of its call sites, and (for .func) its own parameters and return values. */
-static void place_locals(struct engine_module *mod)
+static MUresult place_locals(struct engine_module *mod)
 {
     const ptx_module *pm = mod->ptx;
     for (uint32_t f = 0; f < pm->nfuncs; f++) {
@@ -161,14 +171,20 @@ static void place_locals(struct engine_module *mod)
                        (v->space == PTX_SPACE_PARAM && (!entry || (v->flags & PTX_VAR_F_CALLARG)));
             if (!here)
                 continue;
+            if (v->size > ENG_MAX_LOCAL) /* so the sums below cannot wrap */
+                return MU_ERROR_INVALID_PTX;
             off = align_up(off, v->align ? v->align : 1);
             mod->var_addr[i] = off;
             off += v->size;
         }
+        /* A GPU gives a thread at most 512 KiB of local memory; ptxas refuses more. */
+        if (off > ENG_MAX_LOCAL)
+            return MU_ERROR_INVALID_PTX;
         /* every frame takes some stack, like a GPU's return address and saved registers, so
          * unbounded recursion overflows the stack instead of running forever */
         mod->funcs[f].local_bytes = (uint32_t)align_up(off ? off : 16, 16);
     }
+    return MU_SUCCESS;
 }
 
 static MUresult make_kernels(struct engine_module *mod)
@@ -353,8 +369,18 @@ MUresult engine_module_load(engine_module **out, const char *ptx, size_t len,
         module_free(mod);
         return r;
     }
-    place_shared(mod);
-    place_locals(mod);
+    if (place_shared(mod) != MU_SUCCESS) {
+        fprintf(stderr, "cushim: %s: invalid PTX: more than %u bytes of shared memory\n", what,
+                ENG_MAX_SHARED);
+        module_free(mod);
+        return MU_ERROR_INVALID_PTX;
+    }
+    if (place_locals(mod) != MU_SUCCESS) {
+        fprintf(stderr, "cushim: %s: invalid PTX: a function with more than %u bytes of local "
+                        "memory per thread\n", what, ENG_MAX_LOCAL);
+        module_free(mod);
+        return MU_ERROR_INVALID_PTX;
+    }
     r = make_kernels(mod); /* also places kernel parameters, which lowering reads */
     if (r != MU_SUCCESS) {
         module_free(mod);

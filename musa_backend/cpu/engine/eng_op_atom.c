@@ -2,8 +2,8 @@
  * eng_op_atom.c - atomics and reductions: atom and red on global, shared and generic memory.
  *
  * Owns: the read-modify-write semantics of every operation and type nvcc emits (add for
- * integers, f32, f64, f16/bf16 (x2); inc/dec with their wrap rules; signed and unsigned
- * min/max; exch; cas; and/or/xor) executed lane by lane in lane order.  Global and generic
+ * integers, f32, f64, f16/bf16 (x2); inc/dec with their wrap rules; signed, unsigned and
+ * f32/f64 min/max; exch; cas; and/or/xor) executed lane by lane in lane order.  Global and generic
  * memory use host atomics (other blocks run on other host threads); shared memory belongs to
  * one block, which one host thread runs, so plain read-modify-write is atomic there.  f32 add
  * flushes subnormals like the GPU's.  Memory-order and scope suffixes are honoured by making
@@ -55,7 +55,18 @@ static uint64_t apply(unsigned op, unsigned kind, unsigned size, uint64_t old, u
     case A_MIN:
     case A_MAX: {
         int less;
-        if (kind == K_S) {
+        if (kind == K_F) { /* min/max's rules: a NaN loses to a number, -0 < +0 */
+            int wide = size == 8;
+            double x = wide ? eng_u2d(old) : eng_u2f((uint32_t)old), y = wide ? eng_u2d(b) : eng_u2f((uint32_t)b);
+            if (x != x && y != y)
+                return wide ? 0x7fffffffffffffffull : 0x7fffffffu;
+            if (x != x || y != y)
+                return x != x ? b : old;
+            uint64_t sign = wide ? 1ull << 63 : 1ull << 31;
+            if (x == y) /* equal, or zeros of either sign */
+                return ((old ^ b) & sign) && ((op == A_MIN) == !!(b & sign)) ? b : old;
+            less = y < x;
+        } else if (kind == K_S) {
             int64_t so = size == 8 ? (int64_t)old : (int64_t)(int32_t)(uint32_t)old;
             int64_t sb = size == 8 ? (int64_t)b : (int64_t)(int32_t)(uint32_t)b;
             if (size == 2) {
@@ -251,8 +262,6 @@ int eng_lower_atom(eng_lower *L, const ptx_insn *pi)
         return eng_unsupported(L);
     if (kind >= K_F && op != A_ADD && op != A_EXCH && op != A_CAS && !(kind == K_F && (op == A_MIN || op == A_MAX)))
         return eng_unsupported(L);
-    if (kind == K_F && (op == A_MIN || op == A_MAX))
-        return eng_unsupported(L); /* float min/max: not emitted for our targets */
     if ((op == A_INC || op == A_DEC) && size != 4)
         return eng_unsupported(L);
     if (kind >= K_F && (op == A_EXCH || op == A_CAS))

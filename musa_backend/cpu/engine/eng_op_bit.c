@@ -162,6 +162,36 @@ static inline uint64_t bfi(uint64_t f, uint64_t base, uint32_t c, uint32_t dlen,
 DEF_BFI(32, uint32_t, 31)
 DEF_BFI(64, uint64_t, 63)
 
+/* fns: the position of the |c|-th set bit of a counted from bit b towards the MSB (c > 0) or
+ * the LSB (c < 0); c == 0 asks whether bit b itself is set; 0xffffffff when there is none */
+ENG_H(h_fns)
+{
+    const uint32_t *A = ENG_SLOT(const uint32_t, w, in->a), *B = ENG_SLOT(const uint32_t, w, in->b);
+    const int32_t *C = ENG_SLOT(const int32_t, w, in->c);
+    uint32_t r[ENG_LANES];
+    for (int l = 0; l < ENG_LANES; l++) {
+        uint32_t mask = A[l], base = B[l], d = 0xffffffffu;
+        int32_t off = C[l];
+        if (base < 32) {
+            if (off == 0) {
+                d = (mask >> base) & 1 ? base : d;
+            } else {
+                /* the bits at and beyond base, nearest first; the n-th of them is the answer */
+                uint32_t n = off > 0 ? (uint32_t)off : 0u - (uint32_t)off;
+                uint32_t bits = off > 0 ? mask & (0xffffffffu << base) : mask & (0xffffffffu >> (31 - base));
+                if ((uint32_t)eng_popc(bits) >= n) {
+                    for (uint32_t i = 1; i < n; i++) /* drop the n-1 nearest */
+                        bits &= off > 0 ? bits - 1 : ~(0x80000000u >> __builtin_clz(bits));
+                    d = off > 0 ? (uint32_t)eng_ctz(bits) : 31u - (uint32_t)__builtin_clz(bits);
+                }
+            }
+        }
+        r[l] = d;
+    }
+    eng_store32(w->regs + in->d, r, m);
+    return ENG_OK;
+}
+
 /* bmsk: mask of b bits starting at bit a; mode 1 = clamp, 0 = wrap */
 ENG_H(h_bmsk)
 {
@@ -447,6 +477,10 @@ int eng_lower_bit(eng_lower *L, const ptx_insn *pi)
             return -1;
         eng_last(L)->mode = eng_has(pi, PTX_MOD_CLAMP) ? 1 : 0;
         return 0;
+    case PTX_OP_FNS: /* fns.b32 d, mask, base, offset */
+        if (bi != 1 || !check(L, 0, t) || !check(L, 1, t) || !check(L, 2, PTX_T_U32) || !check(L, 3, PTX_T_S32))
+            return eng_unsupported(L);
+        return eng_lower_dabc(L, h_fns, PTX_T_U32, PTX_T_S32);
     case PTX_OP_SZEXT:
         if (bi != 1 || !check(L, 0, t) || !check(L, 1, t) || !check(L, 2, PTX_T_U32))
             return eng_unsupported(L);

@@ -385,6 +385,8 @@ ENG_H(h_cvt_pack_x2)
 int eng_lower_cvt(eng_lower *L, const ptx_insn *pi)
 {
     ptx_type dt = eng_type(pi, 0), st = eng_type(pi, 1);
+    if (eng_cvt_narrow_form(pi))
+        return eng_lower_cvt_narrow(L, pi); /* FP8 pairs and cvt.pack: eng_op_cvt8.c */
     if (pi->ntypes != 2)
         return eng_unsupported(L);
     if (eng_has(pi, PTX_MOD_SATFINITE) || eng_has(pi, PTX_MOD_PACK))

@@ -497,8 +497,9 @@ ENG_H(h_ld_kparam)
 
 /* --- address-space conversions --- */
 
-/* mode: 0 identity, 1 shared->generic, 2 generic->shared, 3 local->generic, 4 generic->local;
- * mode2: source register width, c: destination width */
+/* mode: 0 identity, 1 shared->generic, 2 generic->shared, 3 local->generic, 4 generic->local,
+ * 5 kernel parameter->generic, 6 generic->kernel parameter; mode2: source register width, c:
+ * destination width */
 ENG_H(h_cvta)
 {
     uint64_t r[ENG_LANES];
@@ -517,6 +518,8 @@ ENG_H(h_cvta)
         case 2: a -= (uint64_t)(uintptr_t)w->blk->smem; break;
         case 3: a += (uint64_t)(uintptr_t)(w->local + (size_t)l * w->local_stride); break;
         case 4: a -= (uint64_t)(uintptr_t)(w->local + (size_t)l * w->local_stride); break;
+        case 5: a += (uint64_t)(uintptr_t)w->blk->job->params; break;
+        case 6: a -= (uint64_t)(uintptr_t)w->blk->job->params; break;
         default: break;
         }
         r[l] = a;
@@ -783,6 +786,9 @@ static int lower_cvta(eng_lower *L, const ptx_insn *pi)
         break;
     case ENG_SP_LOCAL:
         mode = to ? 4 : 3;
+        break;
+    case ENG_SP_KPARAM: /* a kernel's parameters are its buffer; a function's live in its frame */
+        mode = eng_l_is_entry(L) ? (to ? 6 : 5) : (to ? 4 : 3);
         break;
     default:
         return eng_unsupported(L);

@@ -210,6 +210,40 @@ ENG_H(h_redux)
     return ENG_OK;
 }
 
+/* redux.sync.{min,max}{.abs}{.NaN}.f32: mode 0 min, 1 max; mode2 bit 0 .abs, bit 1 .NaN (a
+ * NaN input makes the result NaN; otherwise NaNs are passed over); -0 is below +0 */
+ENG_H(h_redux_f32)
+{
+    uint32_t member = member_mask(w, in->b, m);
+    if (must_wait(w, in, member))
+        return ENG_OK;
+    member &= m;
+    const uint32_t *A = ENG_SLOT(const uint32_t, w, in->a);
+    uint32_t acc = 0x7fffffffu; /* the canonical NaN, also the answer when every input is NaN */
+    int have = 0, nan = 0;
+    for (uint32_t mm = member; mm; mm &= mm - 1) {
+        uint32_t x = A[eng_ctz(mm)];
+        if (in->mode2 & 1)
+            x &= 0x7fffffffu;
+        if ((x & 0x7fffffffu) > 0x7f800000u) {
+            nan = 1;
+            continue;
+        }
+        /* order of the bits as floats with -0 < +0: flip negatives so unsigned order works */
+        uint32_t kx = x & 0x80000000u ? ~x : x | 0x80000000u, ka = acc & 0x80000000u ? ~acc : acc | 0x80000000u;
+        if (!have || (in->mode == 0 ? kx < ka : kx > ka))
+            acc = x;
+        have = 1;
+    }
+    if (nan && (in->mode2 & 2))
+        acc = 0x7fffffffu;
+    uint32_t r[ENG_LANES];
+    for (int l = 0; l < ENG_LANES; l++)
+        r[l] = acc;
+    eng_store32(w->regs + in->d, r, m);
+    return ENG_OK;
+}
+
 /* elect.sync d|p, membermask: the lowest executing member lane is the leader */
 ENG_H(h_elect)
 {
@@ -346,6 +380,21 @@ static int lower_redux(eng_lower *L, const ptx_insn *pi)
         if (eng_has(pi, ops[i]))
             mode = i;
     ptx_type t = eng_type(pi, 0);
+    if (t == PTX_T_F32 && (mode == 1 || mode == 2) && pi->nopnds == 3) {
+        uint32_t a, mask;
+        const ptx_operand *od = eng_op(L, 0);
+        if ((od->kind == PTX_OPND_REG && eng_reg_width(L, od) != 4) || u32_src(L, eng_op(L, 1), &a) ||
+            u32_src(L, eng_op(L, 2), &mask))
+            return eng_unsupported(L);
+        uint32_t d = eng_dst(L, od);
+        eng_insn *e = eng_emit(L, h_redux_f32);
+        e->d = d;
+        e->a = a;
+        e->b = mask;
+        e->mode = (uint16_t)(mode - 1);
+        e->mode2 = (uint16_t)((eng_has(pi, PTX_MOD_ABS) ? 1 : 0) | (eng_has(pi, PTX_MOD_NAN) ? 2 : 0));
+        return 0;
+    }
     if (mode < 0 || (t != PTX_T_U32 && t != PTX_T_S32 && t != PTX_T_B32) || pi->nopnds != 3)
         return eng_unsupported(L);
     uint32_t d, a, mask;

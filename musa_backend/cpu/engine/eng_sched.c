@@ -215,6 +215,10 @@ int eng_frame_prepare(eng_warp *w, int depth, const eng_func *fn)
             f->regs_cap = 0;
             return -1;
         }
+        /* Registers a kernel reads before writing (lanes that never took the path that sets
+         * them) read 0, not heap garbage: a run is reproducible, and the 32-lane handlers never
+         * compute on undefined memory (valgrind). */
+        memset(f->regs, 0, sz);
         f->regs_cap = (uint32_t)sz;
     }
     memcpy(f->regs, fn->const_image, ENG_F_HEADER);

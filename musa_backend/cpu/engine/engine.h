@@ -28,6 +28,10 @@ struct engine_host {
      * it must be found by find_range while live. */
     void *(*alloc)(void *ctx, size_t bytes, size_t align);
     void (*free)(void *ctx, void *ptr);
+    /* The texture (surface == 0) or surface object behind a handle a kernel passed to
+     * tex/tld4/txq (suld/sust/sured/suq): 1 and *out, or 0 for a handle that is not a live
+     * object of that kind.  NULL: the device has no texture objects. */
+    int (*resolve_texture)(void *ctx, uint64_t handle, int surface, struct mu_texture *out);
 };
 
 typedef struct engine_module engine_module;
@@ -71,6 +75,8 @@ struct engine_launch {
     const struct engine_host *host; /* the device's services for the device heap and the grid
                           sync word; NULL: the services the module was loaded with */
     uint32_t envreg[32]; /* %envreg0..31 (cooperative launch data); zero when unused */
+    uint32_t cdp_depth;  /* nesting depth of a grid launched from the device (dynamic
+                            parallelism); 0 for launches from the host */
     double timeout_s;    /* watchdog: past this many seconds of running, the launch stops with
                             MU_ERROR_LAUNCH_TIMEOUT (0: no limit; CUSHIM_KERNEL_TIMEOUT) */
     uint64_t branch_budget; /* the launch stops with MU_ERROR_LAUNCH_TIMEOUT once its warps have

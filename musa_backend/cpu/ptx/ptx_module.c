@@ -119,15 +119,18 @@ static void put_opnd(struct out *o, const ptx_module *m, const ptx_operand *op)
         put(o, "]");
         break;
     case PTX_OPND_VEC:
-    case PTX_OPND_LIST:
-        put(o, op->kind == PTX_OPND_VEC ? "{" : "(");
+    case PTX_OPND_LIST: {
+        /* {vector}, (call list), or [texture, coordinates] */
+        int bracket = (op->flags & PTX_OPND_F_BRACKET) != 0;
+        put(o, op->kind == PTX_OPND_VEC ? "{" : bracket ? "[" : "(");
         for (unsigned i = 0; i < op->comp; i++) {
             if (i)
                 put(o, ", ");
             put_opnd(o, m, &m->opnds[op->index + i]);
         }
-        put(o, op->kind == PTX_OPND_VEC ? "}" : ")");
+        put(o, op->kind == PTX_OPND_VEC ? "}" : bracket ? "]" : ")");
         break;
+    }
     case PTX_OPND_PAIR:
         put_opnd(o, m, &m->opnds[op->index]);
         put(o, "|");

@@ -314,9 +314,12 @@ static void parse_operand(ptx_parser *ps, ptx_operand *o)
         o->kind = PTX_OPND_VEC;
         o->comp = (uint8_t)n;
         o->index = append_opnds(ps, el, n);
-        return;
+        /* {d0, d1, d2, d3}|p: a vector result and a predicate (tex, tld4 residency) */
+        if (!ptx_is_punct(&ps->tok, '|'))
+            return;
+    } else {
+        parse_simple(ps, o);
     }
-    parse_simple(ps, o);
     if (ptx_is_punct(&ps->tok, '|')) {
         ptx_operand el[2];
         el[0] = *o;
