@@ -47,7 +47,8 @@ static uint32_t fns_ref(uint32_t mask, uint32_t base, int32_t offset)
             d = base;
         return d;
     }
-    int pos = (int)base, count = (offset > 0 ? offset : -offset) - 1, inc = offset > 0 ? 1 : -1;
+    int pos = (int)base, inc = offset > 0 ? 1 : -1;
+    int64_t count = (offset > 0 ? (int64_t)offset : -(int64_t)offset) - 1; /* INT32_MIN too */
     while (pos >= 0 && pos < 32) {
         if ((mask >> pos) & 1) {
             if (count == 0)
