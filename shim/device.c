@@ -226,8 +226,7 @@ cudaError_t impl_cudaDeviceReset(void)
     cushim_memory_forget_device(dev);
     cushim_modules_forget_device(dev);
     cushim_graphs_forget_device(dev);
-    cushim_textures_forget_device(dev);
-    cushim_surfaces_forget_device(dev);
+    cushim_images_forget_device(dev);
     cushim_arrays_forget_device(dev);
     pthread_mutex_lock(&settings_lock);
     memset(&settings[dev], 0, sizeof settings[dev]);

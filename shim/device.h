@@ -28,7 +28,6 @@ void cushim_memory_forget_device(int device);
 void cushim_modules_forget_device(int device);
 void cushim_graphs_forget_device(int device); /* captures and executable graphs */
 void cushim_arrays_forget_device(int device);   /* arrays and mipmapped arrays */
-void cushim_textures_forget_device(int device); /* texture objects */
-void cushim_surfaces_forget_device(int device); /* surface objects */
+void cushim_images_forget_device(int device);   /* texture and surface objects */
 
 #endif

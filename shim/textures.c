@@ -4,32 +4,15 @@
  *
  * The resource is resolved by resources.c, the sampling state (address, filter and read modes,
  * coordinates, border colour, mipmap controls) checked here, and the backend keeps the whole
- * description under a handle of its own, which is the handle the program gets.  The runtime
- * keeps a uthash map from that handle to the descriptors as the program wrote them, so the
- * queries answer with exactly those and a destroyed or foreign handle is
- * cudaErrorInvalidValue, never a guess.
+ * description under a handle of its own, which is the handle the program gets;
+ * image_objects.c keeps the descriptors as the program wrote them for the queries.
  */
-#include <pthread.h>
-#include <stdlib.h>
-#include <uthash.h>
-
 #include "api.h"
 #include "channel.h"
 #include "device.h"
-#include "resources.h"
+#include "image_objects.h"
 
-struct texture_rec {
-    uint64_t handle;
-    struct cudaResourceDesc res;
-    struct cudaTextureDesc tex;
-    struct cudaResourceViewDesc view;
-    int has_view;
-    int device;
-    UT_hash_handle hh;
-};
 
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static struct texture_rec *textures;
 
 /* The sampler NVIDIA's texture descriptor asks for, checked. */
 static cudaError_t sampler(const struct cudaTextureDesc *d, const struct mu_texture *t,
@@ -87,102 +70,51 @@ cudaError_t impl_cudaCreateTextureObject(cudaTextureObject_t *pTexObject,
         error = sampler(pTexDesc, &t, &t.sampler);
     if (error != cudaSuccess)
         return error;
-    struct texture_rec *r = calloc(1, sizeof *r);
-    if (r == NULL)
-        return cudaErrorMemoryAllocation;
-    MUresult mu = driver->muTexObjectCreate(&r->handle, &t, device);
-    if (mu != MU_SUCCESS) {
-        free(r);
-        return cushim_from_mu(mu);
-    }
-    r->res = *pResDesc;
-    r->tex = *pTexDesc;
-    r->has_view = pResViewDesc != NULL;
-    if (r->has_view)
-        r->view = *pResViewDesc;
-    r->device = device;
-    pthread_mutex_lock(&lock);
-    HASH_ADD(hh, textures, handle, sizeof r->handle, r);
-    pthread_mutex_unlock(&lock);
-    *pTexObject = (cudaTextureObject_t)r->handle;
-    return cudaSuccess;
+    struct cushim_image_desc desc = {.res = *pResDesc, .tex = *pTexDesc};
+    if ((desc.has_view = pResViewDesc != NULL))
+        desc.view = *pResViewDesc;
+    uint64_t handle;
+    error = cushim_image_create(driver, CUSHIM_FOR_TEXTURE, &t, device, &desc, &handle);
+    if (error == cudaSuccess)
+        *pTexObject = (cudaTextureObject_t)handle;
+    return error;
 }
 
 cudaError_t impl_cudaDestroyTextureObject(cudaTextureObject_t texObject)
 {
-    const struct mu_driver *driver;
-    int device;
-    cudaError_t error = cushim_begin(&driver, &device);
-    if (error != cudaSuccess)
-        return error;
-    uint64_t handle = texObject;
-    struct texture_rec *r;
-    pthread_mutex_lock(&lock);
-    HASH_FIND(hh, textures, &handle, sizeof handle, r);
-    if (r != NULL)
-        HASH_DEL(textures, r);
-    pthread_mutex_unlock(&lock);
-    if (r == NULL)
-        return cudaErrorInvalidValue;
-    free(r);
-    return cushim_from_mu(driver->muTexObjectDestroy(handle));
-}
-
-static int lookup(cudaTextureObject_t texObject, struct texture_rec *out)
-{
-    uint64_t handle = texObject;
-    struct texture_rec *r;
-    pthread_mutex_lock(&lock);
-    HASH_FIND(hh, textures, &handle, sizeof handle, r);
-    if (r != NULL)
-        *out = *r;
-    pthread_mutex_unlock(&lock);
-    return r != NULL ? 0 : -1;
+    return cushim_image_destroy(CUSHIM_FOR_TEXTURE, texObject);
 }
 
 cudaError_t impl_cudaGetTextureObjectResourceDesc(struct cudaResourceDesc *pResDesc,
                                                   cudaTextureObject_t texObject)
 {
-    struct texture_rec r;
-    if (pResDesc == NULL || lookup(texObject, &r) != 0)
+    struct cushim_image_desc d;
+    if (pResDesc == NULL || cushim_image_lookup(CUSHIM_FOR_TEXTURE, texObject, &d) != cudaSuccess)
         return cudaErrorInvalidValue;
-    *pResDesc = r.res;
+    *pResDesc = d.res;
     return cudaSuccess;
 }
 
 cudaError_t impl_cudaGetTextureObjectTextureDesc(struct cudaTextureDesc *pTexDesc,
                                                  cudaTextureObject_t texObject)
 {
-    struct texture_rec r;
-    if (pTexDesc == NULL || lookup(texObject, &r) != 0)
+    struct cushim_image_desc d;
+    if (pTexDesc == NULL || cushim_image_lookup(CUSHIM_FOR_TEXTURE, texObject, &d) != cudaSuccess)
         return cudaErrorInvalidValue;
-    *pTexDesc = r.tex;
+    *pTexDesc = d.tex;
     return cudaSuccess;
 }
 
 cudaError_t impl_cudaGetTextureObjectResourceViewDesc(struct cudaResourceViewDesc *pResViewDesc,
                                                       cudaTextureObject_t texObject)
 {
-    struct texture_rec r;
+    struct cushim_image_desc d;
     /* "If no resource view was specified, cudaErrorInvalidValue is returned." */
-    if (pResViewDesc == NULL || lookup(texObject, &r) != 0 || !r.has_view)
+    if (pResViewDesc == NULL || cushim_image_lookup(CUSHIM_FOR_TEXTURE, texObject, &d) != cudaSuccess ||
+        !d.has_view)
         return cudaErrorInvalidValue;
-    *pResViewDesc = r.view;
+    *pResViewDesc = d.view;
     return cudaSuccess;
-}
-
-void cushim_textures_forget_device(int device)
-{
-    struct texture_rec *r, *tmp;
-    pthread_mutex_lock(&lock);
-    HASH_ITER(hh, textures, r, tmp)
-    {
-        if (r->device == device) {
-            HASH_DEL(textures, r);
-            free(r);
-        }
-    }
-    pthread_mutex_unlock(&lock);
 }
 
 cudaError_t impl_cudaDeviceGetTexture1DLinearMaxWidth(size_t *maxWidthInElements,

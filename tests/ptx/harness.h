@@ -49,6 +49,9 @@ MUresult th_run(engine_module *m, const char *name, const th_rec_in *in, th_rec_
 
 /* Run fn(arg) with file descriptor fd (1 or 2) redirected; returns what it wrote (malloc'ed). */
 char *th_capture(int fd, void (*fn)(void *), void *arg);
+/* Launch kernel `name` of m as one warp (one block of 32) and return what it wrote to stderr
+ * (malloc'ed); the launch's result goes to *r. */
+char *th_launch_warp_stderr(engine_module *m, const char *name, void **args, MUresult *r);
 
 static inline dim3 th_dim(unsigned x, unsigned y, unsigned z)
 {

@@ -96,19 +96,6 @@ START_TEST(async_cp_async)
 }
 END_TEST
 
-struct launch_ctx {
-    engine_module *m;
-    const char *name;
-    void **args;
-    MUresult r;
-};
-
-static void do_launch(void *p)
-{
-    struct launch_ctx *c = p;
-    c->r = th_launch(c->m, c->name, th_dim(1, 1, 1), th_dim(32, 1, 1), 0, c->args);
-}
-
 static const char unsupported_ptx[] = ".version 8.0\n"
                                       ".target sm_90\n"
                                       ".address_size 64\n"
@@ -127,9 +114,9 @@ START_TEST(async_faults_and_unsupported)
     engine_module *m = th_load("async.ptx");
     uint8_t *in = th_alloc(64);
     void *a[] = {&in};
-    struct launch_ctx c = {m, "cp_async_oob", a, 0};
-    char *err = th_capture(2, do_launch, &c);
-    ck_assert_int_eq(c.r, MU_ERROR_ILLEGAL_ADDRESS);
+    MUresult c_r;
+    char *err = th_launch_warp_stderr(m, "cp_async_oob", a, &c_r);
+    ck_assert_int_eq(c_r, MU_ERROR_ILLEGAL_ADDRESS);
     ck_assert_msg(strstr(err, "cushim: kernel cp_async_oob") && strstr(err, "illegal address 0x10"), "%s", err);
     free(err);
     th_free(in);
@@ -138,9 +125,9 @@ START_TEST(async_faults_and_unsupported)
     ck_assert_int_eq(th_load_text(unsupported_ptx, &m), MU_SUCCESS);
     uint64_t map = 0;
     void *b[] = {&map};
-    struct launch_ctx d = {m, "bulk_tensor", b, 0};
-    err = th_capture(2, do_launch, &d);
-    ck_assert_int_eq(d.r, MU_ERROR_NOT_SUPPORTED);
+    MUresult d_r;
+    err = th_launch_warp_stderr(m, "bulk_tensor", b, &d_r);
+    ck_assert_int_eq(d_r, MU_ERROR_NOT_SUPPORTED);
     ck_assert_str_eq(err, "cushim: kernel bulk_tensor: unsupported PTX "
                           "'cp.async.bulk.tensor.1d.shared::cluster.global.tile' at line 10\n");
     free(err);

@@ -257,3 +257,24 @@ char *th_capture(int fd, void (*fn)(void *), void *arg)
     close(t);
     return buf;
 }
+
+struct warp_launch {
+    engine_module *m;
+    const char *name;
+    void **args;
+    MUresult r;
+};
+
+static void launch_warp(void *p)
+{
+    struct warp_launch *c = p;
+    c->r = th_launch(c->m, c->name, th_dim(1, 1, 1), th_dim(32, 1, 1), 0, c->args);
+}
+
+char *th_launch_warp_stderr(engine_module *m, const char *name, void **args, MUresult *r)
+{
+    struct warp_launch c = {m, name, args, MU_SUCCESS};
+    char *err = th_capture(2, launch_warp, &c);
+    *r = c.r;
+    return err;
+}

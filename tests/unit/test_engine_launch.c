@@ -49,35 +49,21 @@ static const char unsupported_ptx[] =
     "\tret;\n"                                                              /* 32 */
     "}\n";
 
-struct launch_ctx {
-    engine_module *m;
-    const char *name;
-    void **args;
-    MUresult r;
-};
-
-static void do_launch(void *p)
-{
-    struct launch_ctx *c = p;
-    c->r = th_launch(c->m, c->name, th_dim(1, 1, 1), th_dim(32, 1, 1), 0, c->args);
-}
-
 START_TEST(launch_unsupported_is_reported_at_launch)
 {
     engine_module *m = NULL;
     ck_assert_int_eq(th_load_text(unsupported_ptx, &m), MU_SUCCESS);
-    struct launch_ctx c = {m, "_Z4vaddPKfS0_Pfi", NULL, 0};
     uint32_t *p = th_alloc(4);
     *p = 0;
     void *args[] = {&p};
-    c.args = args;
-    char *err = th_capture(2, do_launch, &c);
-    ck_assert_int_eq(c.r, MU_ERROR_NOT_SUPPORTED);
+    MUresult c_r;
+    char *err = th_launch_warp_stderr(m, "_Z4vaddPKfS0_Pfi", args, &c_r);
+    ck_assert_int_eq(c_r, MU_ERROR_NOT_SUPPORTED);
     ck_assert_str_eq(err, "cushim: kernel _Z4vaddPKfS0_Pfi: unsupported PTX 'tex.2dms.v4.f32.s32' at line 9\n");
     free(err);
-    struct launch_ctx d = {m, "calls_missing", NULL, 0};
-    err = th_capture(2, do_launch, &d);
-    ck_assert_int_eq(d.r, MU_ERROR_NOT_SUPPORTED);
+    MUresult d_r;
+    err = th_launch_warp_stderr(m, "calls_missing", NULL, &d_r);
+    ck_assert_int_eq(d_r, MU_ERROR_NOT_SUPPORTED);
     ck_assert_str_eq(err, "cushim: kernel calls_missing: unsupported PTX 'call.uni not_provided' at line 22\n");
     free(err);
     /* a kernel that cannot reach either still runs */

@@ -85,19 +85,6 @@ START_TEST(mma_satfinite_f16)
 }
 END_TEST
 
-struct launch_ctx {
-    engine_module *m;
-    const char *name;
-    void **args;
-    MUresult r;
-};
-
-static void do_launch(void *p)
-{
-    struct launch_ctx *c = p;
-    c->r = th_launch(c->m, c->name, th_dim(1, 1, 1), th_dim(32, 1, 1), 0, c->args);
-}
-
 static const char unsupported_ptx[] = ".version 7.8\n"
                                       ".target sm_80\n"
                                       ".address_size 64\n"
@@ -115,18 +102,18 @@ START_TEST(mma_faults_and_unsupported)
     engine_module *m = th_load("mma.ptx");
     uint16_t *a = th_alloc(512);
     void *args[] = {&a};
-    struct launch_ctx c = {m, "past_the_end", args, 0};
-    char *err = th_capture(2, do_launch, &c);
-    ck_assert_int_eq(c.r, MU_ERROR_ILLEGAL_ADDRESS);
+    MUresult c_r;
+    char *err = th_launch_warp_stderr(m, "past_the_end", args, &c_r);
+    ck_assert_int_eq(c_r, MU_ERROR_ILLEGAL_ADDRESS);
     ck_assert_msg(strstr(err, "cushim: kernel past_the_end") && strstr(err, "illegal address"), "%s", err);
     free(err);
     th_free(a);
     engine_module_unload(m);
 
     ck_assert_int_eq(th_load_text(unsupported_ptx, &m), MU_SUCCESS);
-    struct launch_ctx d = {m, "sub_byte", args, 0};
-    err = th_capture(2, do_launch, &d);
-    ck_assert_int_eq(d.r, MU_ERROR_NOT_SUPPORTED);
+    MUresult d_r;
+    err = th_launch_warp_stderr(m, "sub_byte", args, &d_r);
+    ck_assert_int_eq(d_r, MU_ERROR_NOT_SUPPORTED);
     ck_assert_str_eq(err, "cushim: kernel sub_byte: unsupported PTX 'wmma.load.a.sync.aligned.row.m8n8k32.global.s4' "
                           "at line 9\n");
     free(err);

@@ -169,53 +169,27 @@ ENG_H(h_sust)
 
 /* ---- sured ---- */
 
-static void reduce32(uint32_t *p, uint32_t v, unsigned op, int sgn)
-{
-    uint32_t old = __atomic_load_n(p, __ATOMIC_RELAXED), want;
-    do {
-        switch (op) {
-        case RED_ADD:
-            want = old + v;
-            break;
-        case RED_MIN:
-            want = sgn ? ((int32_t)v < (int32_t)old ? v : old) : (v < old ? v : old);
-            break;
-        case RED_MAX:
-            want = sgn ? ((int32_t)v > (int32_t)old ? v : old) : (v > old ? v : old);
-            break;
-        case RED_AND:
-            want = old & v;
-            break;
-        default:
-            want = old | v;
-            break;
-        }
-    } while (!__atomic_compare_exchange_n(p, &old, want, 1, __ATOMIC_RELAXED, __ATOMIC_RELAXED));
-}
-
-static void reduce64(uint64_t *p, uint64_t v, unsigned op, int sgn)
-{
-    uint64_t old = __atomic_load_n(p, __ATOMIC_RELAXED), want;
-    do {
-        switch (op) {
-        case RED_ADD:
-            want = old + v;
-            break;
-        case RED_MIN:
-            want = sgn ? ((int64_t)v < (int64_t)old ? v : old) : (v < old ? v : old);
-            break;
-        case RED_MAX:
-            want = sgn ? ((int64_t)v > (int64_t)old ? v : old) : (v > old ? v : old);
-            break;
-        case RED_AND:
-            want = old & v;
-            break;
-        default:
-            want = old | v;
-            break;
-        }
-    } while (!__atomic_compare_exchange_n(p, &old, want, 1, __ATOMIC_RELAXED, __ATOMIC_RELAXED));
-}
+/* One compare-and-swap loop per width: sured's operations on a surface element. */
+#define DEF_REDUCE(bits)                                                                          \
+    static void reduce##bits(uint##bits##_t *p, uint##bits##_t v, unsigned op, int sgn)           \
+    {                                                                                             \
+        uint##bits##_t old = __atomic_load_n(p, __ATOMIC_RELAXED), want;                          \
+        do {                                                                                      \
+            switch (op) {                                                                         \
+            case RED_ADD: want = old + v; break;                                                  \
+            case RED_MIN:                                                                         \
+                want = sgn ? ((int##bits##_t)v < (int##bits##_t)old ? v : old) : (v < old ? v : old); \
+                break;                                                                            \
+            case RED_MAX:                                                                         \
+                want = sgn ? ((int##bits##_t)v > (int##bits##_t)old ? v : old) : (v > old ? v : old); \
+                break;                                                                            \
+            case RED_AND: want = old & v; break;                                                  \
+            default: want = old | v; break;                                                       \
+            }                                                                                     \
+        } while (!__atomic_compare_exchange_n(p, &old, want, 1, __ATOMIC_RELAXED, __ATOMIC_RELAXED)); \
+    }
+DEF_REDUCE(32)
+DEF_REDUCE(64)
 
 ENG_H(h_sured)
 {
