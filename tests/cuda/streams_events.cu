@@ -179,6 +179,8 @@ int main()
     EXPECT_ERR(cudaStreamGetAttribute(urgent, cudaLaunchAttributeCooperative, &back),
                cudaErrorInvalidValue);
     (void)cudaGetLastError();
+    // After a persisting window, the reset the programming guide pairs with it.
+    CHECK(cudaCtxResetPersistingL2Cache());
 
     // Destroying a stream with pending work: the work still completes.
     std::atomic<int> g{0};
