@@ -22,6 +22,32 @@ static cudaError_t current_function(const void *func, MUfunction *out,
     return cushim_function_load(fn, *device, out);
 }
 
+/* Where a kernel's parameter lives in its parameter buffer, as the PTX declares it. */
+cudaError_t impl_cudaFuncGetParamInfo(const void *func, size_t paramIndex, size_t *paramOffset,
+                                      size_t *paramSize)
+{
+    if (paramOffset == NULL)
+        return cudaErrorInvalidValue;
+    const struct mu_driver *driver;
+    int device;
+    MUfunction f;
+    cudaError_t error = current_function(func, &f, &driver, &device);
+    if (error != cudaSuccess)
+        return error;
+    if (driver->muFuncGetParamInfo == NULL)
+        return cudaErrorNotSupported;
+    if (paramIndex > INT32_MAX)
+        return cudaErrorInvalidValue;
+    size_t offset, size;
+    error = cushim_from_mu(driver->muFuncGetParamInfo(f, (int)paramIndex, &offset, &size));
+    if (error != cudaSuccess)
+        return error;
+    *paramOffset = offset;
+    if (paramSize != NULL)
+        *paramSize = size;
+    return cudaSuccess;
+}
+
 cudaError_t impl_cudaFuncGetAttributes(struct cudaFuncAttributes *attr, const void *func)
 {
     if (attr == NULL)

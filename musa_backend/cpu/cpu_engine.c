@@ -17,6 +17,7 @@ static const struct cpu_engine_ops real_engine = {
     .kernel_info = engine_kernel_info,
     .kernel_name = engine_kernel_name,
     .kernel_param_size = engine_kernel_param_size,
+    .kernel_param_offset = engine_kernel_param_offset,
     .kernel_check = engine_kernel_check,
     .launch = engine_launch,
     .host_release = engine_host_release,

@@ -24,6 +24,10 @@ struct cpu_engine_ops {
      * A stand-in engine may leave it NULL: its launches then run synchronously (the caller's
      * argument pointers stay valid while it waits). */
     size_t (*kernel_param_size)(const engine_kernel *kernel, int index);
+    /* Where parameter index starts in the kernel's parameter buffer as its PTX lays it out
+     * (cuFuncGetParamInfo's answer).  May be NULL: values are then laid out at their natural
+     * alignment. */
+    size_t (*kernel_param_offset)(const engine_kernel *kernel, int index);
     /* MU_SUCCESS if the kernel can run, else the error its launch would end with (such as
      * unsupported PTX), so launches report it synchronously.  May be NULL. */
     MUresult (*kernel_check)(const engine_kernel *kernel);

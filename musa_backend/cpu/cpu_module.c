@@ -225,9 +225,11 @@ MUresult cpu_muModuleUnload(MUmodule module)
     return cpu_device_status(dev);
 }
 
-/* Lay out the argument copy of a launch: each value at its natural alignment (up to 16). */
-static int layout_params(struct mu_function *fn, size_t (*param_size)(const engine_kernel *, int))
+/* Lay out the argument copy of a launch as the kernel's parameter buffer is laid out, or, for
+ * an engine that cannot say, each value at its natural alignment (up to 16). */
+static int layout_params(struct mu_function *fn, const struct cpu_engine_ops *engine)
 {
+    size_t (*param_size)(const engine_kernel *, int) = engine->kernel_param_size;
     fn->nparams = fn->info.num_params > 0 ? fn->info.num_params : 0;
     if (param_size == NULL)
         return 1; /* unknown sizes: launches run synchronously */
@@ -243,6 +245,8 @@ static int layout_params(struct mu_function *fn, size_t (*param_size)(const engi
         while (align < size && align < 16)
             align *= 2;
         at = (at + align - 1) & ~(align - 1);
+        if (engine->kernel_param_offset != NULL)
+            at = engine->kernel_param_offset(fn->kernel, i);
         fn->param_offset[i] = at;
         fn->param_size[i] = size;
         at += size;
@@ -292,7 +296,7 @@ MUresult cpu_muModuleGetFunction(MUfunction *out, MUmodule module, const char *n
     atomic_init(&fn->max_dynamic_shared,
                 static_shared < CPU_SHARED_PER_BLOCK ? CPU_SHARED_PER_BLOCK - static_shared : 0);
     atomic_init(&fn->carveout, -1);
-    if (!layout_params(fn, engine->kernel_param_size)) {
+    if (!layout_params(fn, engine)) {
         cpu_free(fn->name);
         cpu_free(fn);
         fn = NULL;

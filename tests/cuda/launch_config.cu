@@ -24,6 +24,17 @@ static int flag_value(int *d)
     return h;
 }
 
+struct Triple {
+    int a, b, c;
+};
+// Parameters laid out by the ABI's alignment rules: a char, then padding to an 8-aligned
+// double, a pointer, a 4-aligned 12-byte struct, a float.
+__global__ void mixed_params(char c, double d, int *p, Triple t, float f)
+{
+    if (p != nullptr)
+        *p = c + (int)d + t.a + t.b + t.c + (int)f;
+}
+
 int main()
 {
     int *flag;
@@ -103,5 +114,17 @@ int main()
         EXPECT_EQ_LL(h[i], 255 - i);
     CHECK(cudaFree(out));
     CHECK(cudaFree(flag));
+    // cudaFuncGetParamInfo: offset and size of each parameter, then past the last one.
+    const size_t want_offset[] = {0, 8, 16, 24, 36}, want_size[] = {1, 8, 8, 12, 4};
+    for (size_t i = 0; i < 5; i++) {
+        size_t offset = 99, size = 99;
+        CHECK(cudaFuncGetParamInfo((const void *)mixed_params, i, &offset, &size));
+        EXPECT_EQ_LL(offset, want_offset[i]);
+        EXPECT_EQ_LL(size, want_size[i]);
+    }
+    size_t offset = 0, size = 0;
+    EXPECT_ERR(cudaFuncGetParamInfo((const void *)mixed_params, 5, &offset, &size), cudaErrorInvalidValue);
+    EXPECT_ERR(cudaFuncGetParamInfo((const void *)main, 0, &offset, &size), cudaErrorInvalidDeviceFunction);
+    (void)cudaGetLastError();
     return finish("launch_config");
 }

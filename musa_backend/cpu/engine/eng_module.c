@@ -473,3 +473,10 @@ size_t engine_kernel_param_size(const engine_kernel *kernel, int index)
         return 0;
     return kernel->param_size[index];
 }
+
+size_t engine_kernel_param_offset(const engine_kernel *kernel, int index)
+{
+    if (!kernel || index < 0 || (uint32_t)index >= kernel->nparams)
+        return 0;
+    return kernel->param_off[index];
+}

@@ -56,6 +56,8 @@ const char *engine_kernel_name(const engine_kernel *kernel);
 /* Bytes of parameter `index` (0 when there is no such parameter), so a launch can copy the
  * argument values when it is queued. */
 size_t engine_kernel_param_size(const engine_kernel *kernel, int index);
+/* Where parameter `index` starts in the kernel's parameter buffer, by the PTX's .align rules. */
+size_t engine_kernel_param_offset(const engine_kernel *kernel, int index);
 /* MU_SUCCESS when the kernel can run; otherwise the error its launch would end with, after
  * printing the same message (MU_ERROR_NOT_SUPPORTED: "cushim: kernel NAME: unsupported PTX
  * 'FORM' at line N"), so a launch can fail synchronously. */
