@@ -174,7 +174,13 @@ cudaError_t impl_cudaMalloc3DArray(cudaArray_t *array, const struct cudaChannelF
     }
     pthread_mutex_lock(&lock);
     HASH_ADD_PTR(arrays, key, r);
+    int added = r->hh.tbl != NULL; /* uthash is built non-fatal on allocation failure */
     pthread_mutex_unlock(&lock);
+    if (!added) {
+        free(r);
+        release_memory(&a);
+        return cudaErrorMemoryAllocation;
+    }
     *array = (cudaArray_t)(void *)r;
     return cudaSuccess;
 }
@@ -227,11 +233,30 @@ cudaError_t impl_cudaMallocMipmappedArray(cudaMipmappedArray_t *mipmappedArray,
         m->info.level[l] = a.level[l];
     pthread_mutex_lock(&lock);
     HASH_ADD_PTR(mipmaps, key, m);
-    for (unsigned l = 0; l < numLevels; l++) {
-        m->levels[l]->owner = m;
-        HASH_ADD_PTR(arrays, key, m->levels[l]);
+    ok = m->hh.tbl != NULL; /* uthash is built non-fatal on allocation failure */
+    unsigned in = 0;
+    for (; ok && in < numLevels; in++) {
+        m->levels[in]->owner = m;
+        HASH_ADD_PTR(arrays, key, m->levels[in]);
+        if (m->levels[in]->hh.tbl == NULL) {
+            ok = 0;
+            break;
+        }
+    }
+    if (!ok) { /* take back what went in */
+        for (unsigned l = 0; l < in; l++)
+            HASH_DEL(arrays, m->levels[l]);
+        if (m->hh.tbl != NULL)
+            HASH_DEL(mipmaps, m);
     }
     pthread_mutex_unlock(&lock);
+    if (!ok) {
+        for (unsigned l = 0; l < numLevels; l++)
+            free(m->levels[l]);
+        free(m);
+        release_memory(&a);
+        return cudaErrorMemoryAllocation;
+    }
     *mipmappedArray = (cudaMipmappedArray_t)(void *)m;
     return cudaSuccess;
 }

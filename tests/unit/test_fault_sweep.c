@@ -2,7 +2,8 @@
  * test_fault_sweep.c - host allocation failure anywhere in the library, through the public API
  * (issue 7): a representative sequence of runtime calls (streams, events, device and pinned
  * memory, fills, a kernel from a registered PTX fatbinary, cross-stream waits, copies, a host
- * function, stream capture into a graph and its launch) runs with the Nth host allocation made
+ * function, stream capture into a graph and its launch, a CUDA array filled from device memory,
+ * a mipmapped array and a texture object over the array) runs with the Nth host allocation made
  * to fail, for every N the sequence reaches.  The first call that fails must say
  * cudaErrorMemoryAllocation (or the sequence succeeds with correct data when the failure was
  * absorbed); afterwards nothing is left behind (device memory back to its level) and the same
@@ -184,6 +185,10 @@ static cudaError_t sequence(void (*arm)(long), int (*pending)(void), long n)
     cudaGraph_t g = NULL;
     cudaGraphExec_t ge = NULL;
     int *d = NULL, *h = NULL;
+    cudaArray_t arr = NULL;
+    cudaMipmappedArray_t mip = NULL;
+    cudaTextureObject_t tex = 0;
+    int *back = NULL;
     atomic_int counter = 0;
     int capturing = 0, wrong = -1, callbacks = 0;
     failed_call[0] = '\0';
@@ -213,10 +218,25 @@ static cudaError_t sequence(void (*arm)(long), int (*pending)(void), long n)
     STEP(cudaMemcpyAsync(h, d, N * sizeof(int), cudaMemcpyDeviceToHost, s));
     STEP(cudaStreamSynchronize(s));
     STEP(cudaDeviceSynchronize());
+    /* images: the result through a 64x16 array and back, a mipmap, a texture over the array */
+    struct cudaChannelFormatDesc fd = {32, 0, 0, 0, cudaChannelFormatKindSigned};
+    STEP(cudaMallocArray(&arr, &fd, 64, 16, 0));
+    STEP(cudaMemcpy2DToArray(arr, 0, 0, d, 64 * sizeof(int), 64 * sizeof(int), 16, cudaMemcpyDeviceToDevice));
+    STEP(cudaMallocMipmappedArray(&mip, &fd, (struct cudaExtent){32, 32, 0}, 3, 0));
+    struct cudaResourceDesc rd;
+    memset(&rd, 0, sizeof rd);
+    rd.resType = cudaResourceTypeArray;
+    rd.res.array.array = arr;
+    struct cudaTextureDesc td;
+    memset(&td, 0, sizeof td);
+    td.readMode = cudaReadModeElementType;
+    STEP(cudaCreateTextureObject(&tex, &rd, &td, NULL));
+    STEP(cudaMallocHost((void **)&back, N * sizeof(int)));
+    STEP(cudaMemcpy2DFromArray(back, 64 * sizeof(int), arr, 0, 0, 64 * sizeof(int), 16, cudaMemcpyDeviceToHost));
     /* wrong data is never an acceptable way to fail (checked once disarmed: Check's own
      * bookkeeping allocates, and the test runner is linked with the hook too) */
     for (int i = 0; i < N && wrong < 0; i++)
-        if (h[i] != 5 + 3 + 3)
+        if (h[i] != 5 + 3 + 3 || back[i] != h[i])
             wrong = i;
     callbacks = atomic_load(&counter);
 out:
@@ -237,6 +257,14 @@ out:
         ck_assert_int_eq(cudaGraphExecDestroy(ge), cudaSuccess);
     if (g != NULL)
         ck_assert_int_eq(cudaGraphDestroy(g), cudaSuccess);
+    if (tex != 0)
+        ck_assert_int_eq(cudaDestroyTextureObject(tex), cudaSuccess);
+    if (mip != NULL)
+        ck_assert_int_eq(cudaFreeMipmappedArray(mip), cudaSuccess);
+    if (arr != NULL)
+        ck_assert_int_eq(cudaFreeArray(arr), cudaSuccess);
+    if (back != NULL)
+        ck_assert_int_eq(cudaFreeHost(back), cudaSuccess);
     if (h != NULL)
         ck_assert_int_eq(cudaFreeHost(h), cudaSuccess);
     if (d != NULL)
