@@ -3,7 +3,8 @@
  * reconvergence of a branch whose other side sits after the ret (a .sync collective must see
  * every lane), per-thread trip counts, named barriers with thread counts (bar.arrive /
  * bar.sync), bar.red reductions, exit before a barrier, deadlock detection, recursion within
- * and beyond the stack limit, special registers, guarded instructions and calls.
+ * and beyond the stack limit, special registers, guarded instructions and calls, and warps that
+ * spin-wait for another warp of their block.
  */
 #include <check.h>
 #include <stdio.h>
@@ -142,6 +143,68 @@ START_TEST(ctrl_special_registers)
 }
 END_TEST
 
+/* Warp 0 spins until warp 1 of the same block sets a flag, through a volatile shared load, an
+ * acquire load at a generic address and a relaxed global load; out[k] counts its polls.  A
+ * spinning warp must let the warp it waits for run after a few polls, not after a time slice
+ * of thousands (GPU warps run side by side; here one host thread takes turns). */
+static const char spin_ptx[] =
+    ".version 8.0\n.target sm_80\n.address_size 64\n"
+    ".visible .entry spin(.param .u64 out, .param .u64 gflag, .param .u32 kind)\n"
+    "{\n"
+    "\t.shared .align 4 .b32 flag;\n"
+    "\t.reg .pred %p<4>;\n\t.reg .b32 %r<8>;\n\t.reg .b64 %rd<6>;\n"
+    "\tld.param.u64 %rd1, [out];\n\tld.param.u64 %rd2, [gflag];\n\tld.param.u32 %r5, [kind];\n"
+    "\tmov.u32 %r1, %tid.x;\n"
+    "\tsetp.ne.u32 %p1, %r1, 0;\n"
+    "\t@%p1 bra READY;\n"
+    "\tst.shared.u32 [flag], 0;\n"
+    "READY:\n"
+    "\tbar.sync 0;\n"
+    "\tsetp.eq.u32 %p1, %r1, 0;\n"
+    "\t@%p1 bra WAITER;\n"
+    "\tsetp.ne.u32 %p2, %r1, 32;\n"
+    "\t@%p2 bra DONE;\n"
+    "\tst.volatile.shared.u32 [flag], 1;\n"
+    "\tst.relaxed.gpu.global.u32 [%rd2], 1;\n"
+    "\tbra.uni DONE;\n"
+    "WAITER:\n"
+    "\tmov.u32 %r2, 0;\n"
+    "\tmov.u64 %rd3, flag;\n"
+    "\tcvta.shared.u64 %rd4, %rd3;\n"
+    "SPIN:\n"
+    "\tadd.u32 %r2, %r2, 1;\n"
+    "\tsetp.eq.u32 %p3, %r5, 0;\n"
+    "\t@%p3 ld.volatile.shared.u32 %r3, [flag];\n"
+    "\tsetp.eq.u32 %p3, %r5, 1;\n"
+    "\t@%p3 ld.acquire.cta.u32 %r3, [%rd4];\n"
+    "\tsetp.eq.u32 %p3, %r5, 2;\n"
+    "\t@%p3 ld.relaxed.gpu.global.u32 %r3, [%rd2];\n"
+    "\tsetp.eq.u32 %p1, %r3, 0;\n"
+    "\t@%p1 bra SPIN;\n"
+    "\tst.global.u32 [%rd1], %r2;\n"
+    "DONE:\n"
+    "\tret;\n"
+    "}\n";
+
+START_TEST(ctrl_spin_wait_lets_other_warps_run)
+{
+    engine_module *m = NULL;
+    ck_assert_int_eq(th_load_text(spin_ptx, &m), MU_SUCCESS);
+    uint32_t *out = th_alloc(4), *gflag = th_alloc(4);
+    for (uint32_t kind = 0; kind < 3; kind++) {
+        *out = 0;
+        *gflag = 0;
+        void *a[] = {&out, &gflag, &kind};
+        ck_assert_int_eq(th_launch(m, "spin", th_dim(1, 1, 1), th_dim(64, 1, 1), 0, a), MU_SUCCESS);
+        ck_assert_uint_ge(*out, 1);
+        ck_assert_msg(*out < 64, "kind %u: warp 0 polled %u times before warp 1 ran", kind, *out);
+    }
+    th_free(out);
+    th_free(gflag);
+    engine_module_unload(m);
+}
+END_TEST
+
 Suite *suite_engine_ctrl(void)
 {
     Suite *s = suite_create("engine_ctrl");
@@ -151,6 +214,7 @@ Suite *suite_engine_ctrl(void)
     tcase_add_test(tc, ctrl_barriers);
     tcase_add_test(tc, ctrl_deadlock_and_stack);
     tcase_add_test(tc, ctrl_special_registers);
+    tcase_add_test(tc, ctrl_spin_wait_lets_other_warps_run);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -52,6 +52,7 @@ enum eng_status {
     ENG_YIELD,   /* time slice used: let other warps of the block run */
     ENG_BLOCKED, /* no lane can run until a barrier opens */
     ENG_DONE,    /* every lane has exited */
+    ENG_PAUSE,   /* the warp polls memory that has not changed: the block's other warps go first */
     ENG_FAULT    /* the launch failed: job->error says why */
 };
 
@@ -197,6 +198,11 @@ struct eng_warp {
     uint32_t active;
     uint32_t resched_pc;    /* reschedule before running an insn at pc >= this */
     int32_t budget;         /* backward branches and calls left in this time slice */
+    /* Spin detection: an ordered load that reads what it read last time at the same pc sets
+     * `polling`, and the next backward branch pauses the warp (eng_op_mem.c, h_bra). */
+    uint32_t poll_pc;
+    uint8_t polling;
+    uint64_t poll_sig;
     uint32_t sync_force_pc; /* a .sync insn that must run with the lanes present */
     eng_block *blk;
     uint32_t id;            /* warp index in the block */

@@ -30,6 +30,7 @@ enum eng_space {
 #define ENG_M_ACQREL 32u    /* .acquire loads / .release stores */
 #define ENG_M_FRAME 64u     /* add the frame's local base (local symbols of called functions) */
 #define ENG_M_BASE32 128u   /* the address register is 32 bits wide */
+#define ENG_M_POLL 256u     /* a .volatile/.relaxed/.acquire load of shared memory: watched for spins */
 
 /* Look up the allocation holding [a, a+size) through the host; 1 when found. */
 int eng_find_global(eng_warp *w, uint64_t a, unsigned size, eng_range *r);

@@ -28,9 +28,16 @@ ENG_H(h_bra)
         if (target <= pc)
             eng_resched_after_jump(w);
     }
-    if (target <= pc && --w->budget <= 0) {
-        eng_rotate(w);
-        return eng_slice_end(w, in, ENG_SLICE);
+    if (target <= pc) {
+        if (--w->budget <= 0) {
+            eng_rotate(w);
+            return eng_slice_end(w, in, ENG_SLICE);
+        }
+        if (w->polling) { /* a spin-wait: whoever it waits for may be another warp */
+            w->polling = 0;
+            eng_rotate(w);
+            return ENG_PAUSE;
+        }
     }
     return ENG_OK;
 }

@@ -106,6 +106,19 @@ static void store_wide(uint8_t *p, unsigned size, unsigned mode, const uint8_t *
     }
 }
 
+/* A spin-wait re-reads a flag that has not changed.  An ordered load that sees what it saw last
+ * time at the same instruction marks the warp as polling; its next backward branch then lets
+ * the block's other warps run (h_bra), instead of spinning through a whole time slice while
+ * the warp that would set the flag waits. */
+static inline void note_poll(eng_warp *w, const eng_insn *in, uint64_t sig)
+{
+    uint32_t pc = eng_pc_of(w, in);
+    if (w->poll_pc == pc && w->poll_sig == sig)
+        w->polling = 1;
+    w->poll_pc = pc;
+    w->poll_sig = sig;
+}
+
 static inline uint64_t extend(uint64_t v, unsigned n, int sgn)
 {
     if (n >= 8)
@@ -277,15 +290,19 @@ ENG_H(h_ld)
     unsigned sp = in->mode & ENG_M_SPACE;
     uint8_t *sp_p[ENG_LANES];
     if (m == ENG_FULL && sp == ENG_SP_SHARED && shared_addrs(w, in, es * n, sp_p)) {
+        uint64_t sig = 0;
         for (unsigned i = 0; i < n; i++) {
             uint32_t slot = n == 1 ? in->d : w->blk->mod->vslots[in->c].s[i];
             uint8_t r[8 * ENG_LANES];
             for (int l = 0; l < ENG_LANES; l++) {
                 uint64_t v = extend(load_n(sp_p[l] + i * es, es, 0), es, sgn);
                 memcpy(r + (size_t)l * rw, &v, 8 < rw ? 8 : rw);
+                sig = sig * 0x100000001b3ull ^ v;
             }
             memcpy(w->regs + slot, r, (size_t)rw * ENG_LANES);
         }
+        if (in->mode & ENG_M_POLL)
+            note_poll(w, in, sig);
         return ENG_OK;
     }
     if (m == ENG_FULL && (sp == ENG_SP_GLOBAL || sp == ENG_SP_CONST || sp == ENG_SP_GENERIC) &&
@@ -296,6 +313,7 @@ ENG_H(h_ld)
         return ENG_FAULT;
     if (n > 1 && (in->mode & (ENG_M_ORDERED | ENG_M_ACQREL))) {
         uint8_t r[4][8 * ENG_LANES];
+        uint64_t sig = m;
         for (uint32_t mm = m; mm; mm &= mm - 1) {
             int l = eng_ctz(mm);
             uint8_t buf[32];
@@ -303,12 +321,15 @@ ENG_H(h_ld)
             for (unsigned i = 0; i < n; i++) {
                 uint64_t v = extend(load_n(buf + i * es, es, 0), es, sgn);
                 memcpy(r[i] + (size_t)l * rw, &v, rw);
+                sig = sig * 0x100000001b3ull ^ v;
             }
         }
+        note_poll(w, in, sig);
         for (unsigned i = 0; i < n; i++)
             eng_store_w(w->regs + w->blk->mod->vslots[in->c].s[i], r[i], m, rw);
         return ENG_OK;
     }
+    uint64_t sig = m;
     for (unsigned i = 0; i < n; i++) {
         uint32_t slot = n == 1 ? in->d : w->blk->mod->vslots[in->c].s[i];
         uint8_t r[8 * ENG_LANES];
@@ -316,9 +337,12 @@ ENG_H(h_ld)
             int l = eng_ctz(mm);
             uint64_t v = extend(load_n(p[l] + i * es, es, in->mode), es, sgn);
             memcpy(r + (size_t)l * rw, &v, rw);
+            sig = sig * 0x100000001b3ull ^ v;
         }
         eng_store_w(w->regs + slot, r, m, rw);
     }
+    if (in->mode & (ENG_M_ORDERED | ENG_M_ACQREL | ENG_M_POLL))
+        note_poll(w, in, sig);
     return ENG_OK;
 }
 
@@ -735,10 +759,13 @@ static int lower_ldst(eng_lower *L, const ptx_insn *pi, int store)
     if (eng_lower_address(L, ad, space, &mode, &a, &imm))
         return eng_unsupported(L);
     unsigned sp = mode & ENG_M_SPACE;
-    if (sp == ENG_SP_SHARED) /* one host thread runs a block: its shared memory is always ordered */
+    if (sp == ENG_SP_SHARED) { /* one host thread runs a block: its shared memory is always ordered */
+        if (!store && (mode & (ENG_M_ORDERED | ENG_M_ACQREL)))
+            mode |= ENG_M_POLL; /* but a warp may spin on it waiting for another warp */
         mode &= (uint16_t)~(ENG_M_ORDERED | ENG_M_ACQREL);
+    }
     eng_fn fn = store ? h_st : h_ld;
-    int plain = n == 1 && !(mode & (ENG_M_ORDERED | ENG_M_ACQREL | ENG_M_FRAME));
+    int plain = n == 1 && !(mode & (ENG_M_ORDERED | ENG_M_ACQREL | ENG_M_FRAME | ENG_M_POLL));
     if (plain && rw == es && (es == 4 || es == 8)) {
         if ((sp == ENG_SP_GLOBAL || sp == ENG_SP_CONST) && !(mode & ENG_M_BASE32))
             fn = store ? (es == 4 ? h_stg_32 : h_stg_64) : (es == 4 ? h_ldg_32 : h_ldg_64);
