@@ -130,6 +130,80 @@ static inline uint64_t extend(uint64_t v, unsigned n, int sgn)
 
 /* --- fast paths --- */
 
+/* Full-warp vector loads into registers as wide as the elements (ld.v2/.v4 of b32/f32/b64,
+ * the inner loops of tiled matrix products): one fixed-size copy per lane from ADDR(l), or one
+ * read for all lanes when they share an address (a broadcast).  Sets sig for poll detection. */
+#define LD_VEC(T, N, ADDR)                                                                    \
+    do {                                                                                      \
+        T r_[N][ENG_LANES], v_[N];                                                            \
+        int same_ = 1;                                                                        \
+        for (int l = 1; l < ENG_LANES; l++)                                                   \
+            same_ &= (ADDR(l)) == (ADDR(0));                                                  \
+        if (same_) {                                                                          \
+            memcpy(v_, (ADDR(0)), sizeof v_);                                                 \
+            for (unsigned i = 0; i < (N); i++)                                                \
+                for (int l = 0; l < ENG_LANES; l++)                                           \
+                    r_[i][l] = v_[i];                                                         \
+        } else {                                                                              \
+            for (int l = 0; l < ENG_LANES; l++) {                                             \
+                memcpy(v_, (ADDR(l)), sizeof v_);                                             \
+                for (unsigned i = 0; i < (N); i++)                                            \
+                    r_[i][l] = v_[i];                                                         \
+            }                                                                                 \
+        }                                                                                     \
+        const eng_vslots *vs_ = &w->blk->mod->vslots[in->c];                                  \
+        for (unsigned i = 0; i < (N); i++)                                                    \
+            memcpy(w->regs + vs_->s[i], r_[i], sizeof r_[i]);                                 \
+        sig = (uint64_t)r_[0][0] ^ (uint64_t)r_[(N)-1][ENG_LANES - 1];                        \
+    } while (0)
+
+/* ...and the stores: element i of lane l from its register to ADDR(l) + i * sizeof(T). */
+#define ST_VEC(T, N, ADDR)                                                                    \
+    do {                                                                                      \
+        const eng_vslots *vs_ = &w->blk->mod->vslots[in->c];                                  \
+        T s_[N][ENG_LANES];                                                                   \
+        for (unsigned i = 0; i < (N); i++)                                                    \
+            memcpy(s_[i], w->regs + vs_->s[i], sizeof s_[i]);                                 \
+        for (int l = 0; l < ENG_LANES; l++) {                                                 \
+            T v_[N];                                                                          \
+            for (unsigned i = 0; i < (N); i++)                                                \
+                v_[i] = s_[i][l];                                                             \
+            memcpy((ADDR(l)), v_, sizeof v_);                                                 \
+        }                                                                                     \
+    } while (0)
+
+/* The same for the lanes of m only, through checked per-lane pointers p[l]. */
+#define LD_VEC_LANES(T, N)                                                                    \
+    do {                                                                                      \
+        T r_[N][ENG_LANES];                                                                   \
+        for (uint32_t mm_ = m; mm_; mm_ &= mm_ - 1) {                                         \
+            int l = eng_ctz(mm_);                                                             \
+            T v_[N];                                                                          \
+            memcpy(v_, p[l], sizeof v_);                                                      \
+            for (unsigned i = 0; i < (N); i++)                                                \
+                r_[i][l] = v_[i];                                                             \
+        }                                                                                     \
+        const eng_vslots *vs_ = &w->blk->mod->vslots[in->c];                                  \
+        for (unsigned i = 0; i < (N); i++)                                                    \
+            eng_store_w(w->regs + vs_->s[i], (const uint8_t *)r_[i], m, sizeof(T));           \
+    } while (0)
+
+#define ST_VEC_LANES(T, N)                                                                    \
+    do {                                                                                      \
+        const eng_vslots *vs_ = &w->blk->mod->vslots[in->c];                                  \
+        for (uint32_t mm_ = m; mm_; mm_ &= mm_ - 1) {                                         \
+            int l = eng_ctz(mm_);                                                             \
+            T v_[N];                                                                          \
+            for (unsigned i = 0; i < (N); i++)                                                \
+                memcpy(&v_[i], w->regs + vs_->s[i] + (size_t)l * sizeof(T), sizeof(T));       \
+            memcpy(p[l], v_, sizeof v_);                                                      \
+        }                                                                                     \
+    } while (0)
+
+#define SHARED_AT(l) (sp_p[l])
+#define GLOBAL_AT(l) ((void *)(uintptr_t)(A[l] + off))
+
+
 /* Are all 32 lanes inside the cached allocation and aligned? */
 #define ALL_IN_RANGE(A, off, rc, size, ok)                                       \
     do {                                                                         \
@@ -198,6 +272,16 @@ static int ld_global_fast(eng_warp *w, const eng_insn *in, unsigned es, unsigned
     for (unsigned i = 0; i < n; i++) /* an element overwriting the address: the slow path */
         if (vs->s[i] == in->a)
             return 0;
+    if (es == rw) {
+        uint64_t sig;
+        switch (es << 4 | n) {
+        case 4 << 4 | 2: LD_VEC(uint32_t, 2, GLOBAL_AT); return 1;
+        case 4 << 4 | 4: LD_VEC(uint32_t, 4, GLOBAL_AT); return 1;
+        case 8 << 4 | 2: LD_VEC(uint64_t, 2, GLOBAL_AT); return 1;
+        default: break;
+        }
+        (void)sig;
+    }
     for (unsigned i = 0; i < n; i++)
         if (!ld_elem(w, A, off + i * es, vs->s[i], es, rw, sgn))
             return 0;
@@ -213,6 +297,14 @@ static int st_global_fast(eng_warp *w, const eng_insn *in, unsigned es, unsigned
     ALL_IN_RANGE(A, off, &w->ranges[in->x], es * n, ok);
     if (!ok)
         return 0;
+    if (n > 1 && es == rw) {
+        switch (es << 4 | n) {
+        case 4 << 4 | 2: ST_VEC(uint32_t, 2, GLOBAL_AT); return 1;
+        case 4 << 4 | 4: ST_VEC(uint32_t, 4, GLOBAL_AT); return 1;
+        case 8 << 4 | 2: ST_VEC(uint64_t, 2, GLOBAL_AT); return 1;
+        default: break;
+        }
+    }
     for (unsigned i = 0; i < n; i++) {
         const uint8_t *src = w->regs + (n == 1 ? in->d : w->blk->mod->vslots[in->c].s[i]);
         uint64_t eoff = off + i * es;
@@ -283,6 +375,29 @@ static int shared_addrs(eng_warp *w, const eng_insn *in, unsigned size, uint8_t 
     return !bad;
 }
 
+static int lds_vec(eng_warp *w, const eng_insn *in, uint8_t **sp_p, unsigned es, unsigned n, uint64_t *sigp)
+{
+    uint64_t sig;
+    switch (es << 4 | n) {
+    case 4 << 4 | 2: LD_VEC(uint32_t, 2, SHARED_AT); break;
+    case 4 << 4 | 4: LD_VEC(uint32_t, 4, SHARED_AT); break;
+    case 8 << 4 | 2: LD_VEC(uint64_t, 2, SHARED_AT); break;
+    default: return 0;
+    }
+    *sigp = sig;
+    return 1;
+}
+
+static int sts_vec(eng_warp *w, const eng_insn *in, uint8_t **sp_p, unsigned es, unsigned n)
+{
+    switch (es << 4 | n) {
+    case 4 << 4 | 2: ST_VEC(uint32_t, 2, SHARED_AT); return 1;
+    case 4 << 4 | 4: ST_VEC(uint32_t, 4, SHARED_AT); return 1;
+    case 8 << 4 | 2: ST_VEC(uint64_t, 2, SHARED_AT); return 1;
+    default: return 0;
+    }
+}
+
 ENG_H(h_ld)
 {
     unsigned es = M2_ESIZE(in->mode2), n = M2_N(in->mode2), rw = M2_RW(in->mode2);
@@ -291,6 +406,11 @@ ENG_H(h_ld)
     uint8_t *sp_p[ENG_LANES];
     if (m == ENG_FULL && sp == ENG_SP_SHARED && shared_addrs(w, in, es * n, sp_p)) {
         uint64_t sig = 0;
+        if (n > 1 && es == rw && lds_vec(w, in, sp_p, es, n, &sig)) {
+            if (in->mode & ENG_M_POLL)
+                note_poll(w, in, sig);
+            return ENG_OK;
+        }
         for (unsigned i = 0; i < n; i++) {
             uint32_t slot = n == 1 ? in->d : w->blk->mod->vslots[in->c].s[i];
             uint8_t r[8 * ENG_LANES];
@@ -329,6 +449,14 @@ ENG_H(h_ld)
             eng_store_w(w->regs + w->blk->mod->vslots[in->c].s[i], r[i], m, rw);
         return ENG_OK;
     }
+    if (n > 1 && es == rw && !(in->mode & ENG_M_POLL)) {
+        switch (es << 4 | n) {
+        case 4 << 4 | 2: LD_VEC_LANES(uint32_t, 2); return ENG_OK;
+        case 4 << 4 | 4: LD_VEC_LANES(uint32_t, 4); return ENG_OK;
+        case 8 << 4 | 2: LD_VEC_LANES(uint64_t, 2); return ENG_OK;
+        default: break;
+        }
+    }
     uint64_t sig = m;
     for (unsigned i = 0; i < n; i++) {
         uint32_t slot = n == 1 ? in->d : w->blk->mod->vslots[in->c].s[i];
@@ -352,6 +480,8 @@ ENG_H(h_st)
     unsigned sp = in->mode & ENG_M_SPACE;
     uint8_t *sp_p[ENG_LANES];
     if (m == ENG_FULL && sp == ENG_SP_SHARED && shared_addrs(w, in, es * n, sp_p)) {
+        if (n > 1 && es == rw && sts_vec(w, in, sp_p, es, n))
+            return ENG_OK;
         for (unsigned i = 0; i < n; i++) {
             const uint8_t *src = w->regs + (n == 1 ? in->d : w->blk->mod->vslots[in->c].s[i]);
             for (int l = 0; l < ENG_LANES; l++)
@@ -374,6 +504,14 @@ ENG_H(h_st)
             store_wide(p[l], es * n, in->mode, buf);
         }
         return ENG_OK;
+    }
+    if (n > 1 && es == rw) {
+        switch (es << 4 | n) {
+        case 4 << 4 | 2: ST_VEC_LANES(uint32_t, 2); return ENG_OK;
+        case 4 << 4 | 4: ST_VEC_LANES(uint32_t, 4); return ENG_OK;
+        case 8 << 4 | 2: ST_VEC_LANES(uint64_t, 2); return ENG_OK;
+        default: break;
+        }
     }
     for (unsigned i = 0; i < n; i++) {
         uint32_t slot = n == 1 ? in->d : w->blk->mod->vslots[in->c].s[i];
