@@ -25,15 +25,27 @@ struct image_rec {
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct image_rec *maps[2]; /* indexed by enum cushim_resource_use */
 
-cudaError_t cushim_image_create(const struct mu_driver *driver, enum cushim_resource_use use,
-                                const struct mu_texture *t, int device,
-                                const struct cushim_image_desc *desc, uint64_t *handle)
+cudaError_t cushim_image_make(enum cushim_resource_use use, const struct cushim_image_desc *desc,
+                              cudaError_t (*sample)(const struct cudaTextureDesc *,
+                                                    struct mu_texture *),
+                              uint64_t *handle)
 {
+    const struct mu_driver *driver;
+    int device;
+    cudaError_t error = cushim_begin(&driver, &device);
+    if (error != cudaSuccess)
+        return error;
+    struct mu_texture t;
+    error = cushim_resource_resolve(&desc->res, desc->has_view ? &desc->view : NULL, use, &t, &device);
+    if (error == cudaSuccess && sample != NULL)
+        error = sample(&desc->tex, &t);
+    if (error != cudaSuccess)
+        return error;
     struct image_rec *r = calloc(1, sizeof *r);
     if (r == NULL)
         return cudaErrorMemoryAllocation;
-    MUresult mu = use == CUSHIM_FOR_SURFACE ? driver->muSurfObjectCreate(&r->handle, t, device)
-                                            : driver->muTexObjectCreate(&r->handle, t, device);
+    MUresult mu = use == CUSHIM_FOR_SURFACE ? driver->muSurfObjectCreate(&r->handle, &t, device)
+                                            : driver->muTexObjectCreate(&r->handle, &t, device);
     if (mu != MU_SUCCESS) {
         free(r);
         return cushim_from_mu(mu);

@@ -16,10 +16,12 @@ struct cushim_image_desc {
     int has_view;
 };
 
-/* Make the backend's object for t on device and remember desc under its handle. */
-cudaError_t cushim_image_create(const struct mu_driver *driver, enum cushim_resource_use use,
-                                const struct mu_texture *t, int device,
-                                const struct cushim_image_desc *desc, uint64_t *handle);
+/* Resolve desc's resource (and view) on the current device, let `sample` (NULL for surfaces)
+ * add the sampling state, make the backend's object and remember desc under its handle. */
+cudaError_t cushim_image_make(enum cushim_resource_use use, const struct cushim_image_desc *desc,
+                              cudaError_t (*sample)(const struct cudaTextureDesc *,
+                                                    struct mu_texture *),
+                              uint64_t *handle);
 /* Forget the object and destroy the backend's; cudaErrorInvalidValue for a handle not known. */
 cudaError_t cushim_image_destroy(enum cushim_resource_use use, uint64_t handle);
 /* Copy out what the object was made from; cudaErrorInvalidValue for a handle not known. */

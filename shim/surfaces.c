@@ -14,18 +14,9 @@ cudaError_t impl_cudaCreateSurfaceObject(cudaSurfaceObject_t *pSurfObject,
 {
     if (pSurfObject == NULL || pResDesc == NULL)
         return cudaErrorInvalidValue;
-    const struct mu_driver *driver;
-    int device;
-    cudaError_t error = cushim_begin(&driver, &device);
-    if (error != cudaSuccess)
-        return error;
-    struct mu_texture t;
-    error = cushim_resource_resolve(pResDesc, NULL, CUSHIM_FOR_SURFACE, &t, &device);
-    if (error != cudaSuccess)
-        return error;
     struct cushim_image_desc desc = {.res = *pResDesc};
     uint64_t handle;
-    error = cushim_image_create(driver, CUSHIM_FOR_SURFACE, &t, device, &desc, &handle);
+    cudaError_t error = cushim_image_make(CUSHIM_FOR_SURFACE, &desc, NULL, &handle);
     if (error == cudaSuccess)
         *pSurfObject = (cudaSurfaceObject_t)handle;
     return error;

@@ -15,9 +15,9 @@
 
 
 /* The sampler NVIDIA's texture descriptor asks for, checked. */
-static cudaError_t sampler(const struct cudaTextureDesc *d, const struct mu_texture *t,
-                           struct mu_sampler *s)
+static cudaError_t sampler(const struct cudaTextureDesc *d, struct mu_texture *t)
 {
+    struct mu_sampler *s = &t->sampler;
     for (int i = 0; i < 3; i++)
         if ((unsigned)d->addressMode[i] > cudaAddressModeBorder)
             return cudaErrorInvalidValue;
@@ -59,22 +59,11 @@ cudaError_t impl_cudaCreateTextureObject(cudaTextureObject_t *pTexObject,
 {
     if (pTexObject == NULL || pResDesc == NULL || pTexDesc == NULL)
         return cudaErrorInvalidValue;
-    const struct mu_driver *driver;
-    int device;
-    cudaError_t error = cushim_begin(&driver, &device);
-    if (error != cudaSuccess)
-        return error;
-    struct mu_texture t;
-    error = cushim_resource_resolve(pResDesc, pResViewDesc, CUSHIM_FOR_TEXTURE, &t, &device);
-    if (error == cudaSuccess)
-        error = sampler(pTexDesc, &t, &t.sampler);
-    if (error != cudaSuccess)
-        return error;
     struct cushim_image_desc desc = {.res = *pResDesc, .tex = *pTexDesc};
     if ((desc.has_view = pResViewDesc != NULL))
         desc.view = *pResViewDesc;
     uint64_t handle;
-    error = cushim_image_create(driver, CUSHIM_FOR_TEXTURE, &t, device, &desc, &handle);
+    cudaError_t error = cushim_image_make(CUSHIM_FOR_TEXTURE, &desc, sampler, &handle);
     if (error == cudaSuccess)
         *pTexObject = (cudaTextureObject_t)handle;
     return error;
