@@ -74,6 +74,24 @@ cudaError_t impl___cudaGetKernel(cudaKernel_t *kernel, const void *hostFun)
     return cudaSuccess;
 }
 
+cudaError_t impl_cudaGetKernel(cudaKernel_t *kernelPtr, const void *entryFuncAddr)
+{
+    return impl___cudaGetKernel(kernelPtr, entryFuncAddr);
+}
+
+/* The driver-level handle of a kernel.  There is no driver API beside this runtime, so it is
+ * the kernel's cudaKernel_t, which every runtime call taking a kernel also accepts. */
+cudaError_t impl_cudaGetFuncBySymbol(cudaFunction_t *functionPtr, const void *symbolPtr)
+{
+    if (functionPtr == NULL)
+        return cudaErrorInvalidValue;
+    struct cushim_function *f = cushim_function_by_host(symbolPtr);
+    if (f == NULL)
+        return cudaErrorInvalidDeviceFunction;
+    *functionPtr = (cudaFunction_t)(void *)f;
+    return cudaSuccess;
+}
+
 /* ---- the launch ------------------------------------------------------------------------- */
 
 static cudaError_t check_config(int device, dim3 grid, dim3 block)

@@ -126,5 +126,32 @@ int main()
     EXPECT_ERR(cudaFuncGetParamInfo((const void *)mixed_params, 5, &offset, &size), cudaErrorInvalidValue);
     EXPECT_ERR(cudaFuncGetParamInfo((const void *)main, 0, &offset, &size), cudaErrorInvalidDeviceFunction);
     (void)cudaGetLastError();
+
+    // cudaGetKernel's handle stands for the kernel in launches and attribute queries;
+    // cudaGetFuncBySymbol finds registered kernels only.
+    cudaKernel_t k = nullptr;
+    CHECK(cudaGetKernel(&k, mixed_params));
+    EXPECT(k != nullptr);
+    int *sum;
+    CHECK(cudaMallocManaged(&sum, sizeof(int)));
+    Triple t = {1, 2, 3};
+    char c = 4;
+    double d = 5.0;
+    float f = 6.0f;
+    void *kargs[] = {&c, &d, &sum, &t, &f};
+    CHECK(cudaLaunchKernel((const void *)k, dim3(1), dim3(1), kargs, 0, 0));
+    CHECK(cudaDeviceSynchronize());
+    EXPECT_EQ_LL(*sum, 4 + 5 + 1 + 2 + 3 + 6);
+    cudaFuncAttributes by_handle = {}, by_symbol = {};
+    CHECK(cudaFuncGetAttributes(&by_handle, (const void *)k));
+    CHECK(cudaFuncGetAttributes(&by_symbol, (const void *)mixed_params));
+    EXPECT_EQ_LL(by_handle.maxThreadsPerBlock, by_symbol.maxThreadsPerBlock);
+    cudaFunction_t fn = nullptr;
+    CHECK(cudaGetFuncBySymbol(&fn, (const void *)mixed_params));
+    EXPECT(fn != nullptr);
+    EXPECT_ERR(cudaGetFuncBySymbol(&fn, (const void *)main), cudaErrorInvalidDeviceFunction);
+    EXPECT_ERR(cudaGetKernel(&k, (const void *)main), cudaErrorInvalidDeviceFunction);
+    (void)cudaGetLastError();
+    CHECK(cudaFree(sum));
     return finish("launch_config");
 }
