@@ -1,0 +1,149 @@
+/*
+ * memcpy_batch.c - the batch calls of CUDA 12.8/13: cudaMemcpyBatchAsync, cudaMemPrefetchBatchAsync,
+ * cudaMemDiscardBatchAsync and cudaMemDiscardAndPrefetchBatchAsync.
+ *
+ * Owns: checking a batch as NVIDIA documents it (counts, the attribute or location index runs,
+ * source access orders, flags, no legacy stream) before anything is enqueued, then running it
+ * as the single operations it is made of, in order on the stream: copies within a batch have no
+ * order among themselves, so stream order is one order they may take.  A source that must be
+ * read during the call (cudaMemcpySrcAccessOrderDuringApiCall, e.g. a stack variable) is copied
+ * once the stream's earlier work is done, before the call returns.  A discard leaves the data as
+ * it is, which is one of the contents "undefined" allows.
+ * Must not: copy or check memory itself (memcpy.c and memory.c do).
+ */
+#include "api.h"
+#include "memory_map.h"
+#include "streams.h"
+
+/* The stream of a batch: any but the legacy default stream. */
+static cudaError_t batch_stream(cudaStream_t stream)
+{
+    struct cushim_stream_ref ref;
+    cudaError_t error = cushim_stream_resolve(stream, &ref);
+    if (error != cudaSuccess)
+        return error;
+    return ref.id == 0 ? cudaErrorInvalidValue : cudaSuccess;
+}
+
+/* idxs[0] == 0, strictly increasing, all below count, and no more runs than items. */
+static int runs_ok(const size_t *idxs, size_t runs, size_t count)
+{
+    if (idxs == NULL || runs == 0 || runs > count || idxs[0] != 0)
+        return 0;
+    for (size_t k = 1; k < runs; k++)
+        if (idxs[k] <= idxs[k - 1] || idxs[k] >= count)
+            return 0;
+    return 1;
+}
+
+/* The run item i belongs to. */
+static size_t run_of(const size_t *idxs, size_t runs, size_t i)
+{
+    size_t k = 0;
+    while (k + 1 < runs && idxs[k + 1] <= i)
+        k++;
+    return k;
+}
+
+cudaError_t impl_cudaMemcpyBatchAsync(void *const *dsts, const void *const *srcs,
+                                      const size_t *sizes, size_t count,
+                                      struct cudaMemcpyAttributes *attrs, size_t *attrsIdxs,
+                                      size_t numAttrs, cudaStream_t stream)
+{
+    if (count == 0 || dsts == NULL || srcs == NULL || sizes == NULL || attrs == NULL ||
+        !runs_ok(attrsIdxs, numAttrs, count))
+        return cudaErrorInvalidValue;
+    for (size_t k = 0; k < numAttrs; k++) {
+        enum cudaMemcpySrcAccessOrder order = attrs[k].srcAccessOrder;
+        if ((order != cudaMemcpySrcAccessOrderStream && order != cudaMemcpySrcAccessOrderDuringApiCall &&
+             order != cudaMemcpySrcAccessOrderAny) ||
+            (attrs[k].flags & ~(unsigned)cudaMemcpyFlagPreferOverlapWithCompute) != 0)
+            return cudaErrorInvalidValue;
+    }
+    cudaError_t error = batch_stream(stream);
+    if (error != cudaSuccess)
+        return error;
+    int during_call = 0;
+    for (size_t k = 0; k < numAttrs; k++)
+        during_call |= attrs[k].srcAccessOrder == cudaMemcpySrcAccessOrderDuringApiCall;
+    for (size_t i = 0; i < count && error == cudaSuccess; i++)
+        error = impl_cudaMemcpyAsync(dsts[i], srcs[i], sizes[i], cudaMemcpyDefault, stream);
+    /* sources read during the call must have been read when it returns */
+    if (error == cudaSuccess && during_call)
+        error = impl_cudaStreamSynchronize(stream);
+    return error;
+}
+
+/* The prefetch locations: a device that exists, or the host. */
+static int location_ok(const struct cudaMemLocation *l)
+{
+    int devices = 0;
+    if (l->type == cudaMemLocationTypeDevice)
+        return impl_cudaGetDeviceCount(&devices) == cudaSuccess && l->id >= 0 && l->id < devices;
+    return l->type == cudaMemLocationTypeHost || l->type == cudaMemLocationTypeHostNuma ||
+           l->type == cudaMemLocationTypeHostNumaCurrent;
+}
+
+/* Discarding or prefetching needs managed memory, every byte inside one allocation. */
+static cudaError_t managed_ranges(void *const *dptrs, const size_t *sizes, size_t count)
+{
+    if (count == 0 || dptrs == NULL || sizes == NULL)
+        return cudaErrorInvalidValue;
+    for (size_t i = 0; i < count; i++) {
+        struct cushim_range r;
+        if (sizes[i] == 0 || cushim_memory_find_span((uintptr_t)dptrs[i], sizes[i], &r) != 0 ||
+            r.kind != CUSHIM_MEM_MANAGED)
+            return cudaErrorInvalidValue;
+    }
+    return cudaSuccess;
+}
+
+static cudaError_t prefetch_batch(void **dptrs, size_t *sizes, size_t count,
+                                  struct cudaMemLocation *prefetchLocs, size_t *prefetchLocIdxs,
+                                  size_t numPrefetchLocs, unsigned long long flags,
+                                  cudaStream_t stream)
+{
+    if (flags != 0 || prefetchLocs == NULL || !runs_ok(prefetchLocIdxs, numPrefetchLocs, count))
+        return cudaErrorInvalidValue;
+    for (size_t k = 0; k < numPrefetchLocs; k++)
+        if (!location_ok(&prefetchLocs[k]))
+            return cudaErrorInvalidValue;
+    cudaError_t error = managed_ranges(dptrs, sizes, count);
+    if (error == cudaSuccess)
+        error = batch_stream(stream);
+    for (size_t i = 0; i < count && error == cudaSuccess; i++) {
+        size_t k = run_of(prefetchLocIdxs, numPrefetchLocs, i);
+        error = impl_cudaMemPrefetchAsync(dptrs[i], sizes[i], prefetchLocs[k], 0, stream);
+    }
+    return error;
+}
+
+cudaError_t impl_cudaMemPrefetchBatchAsync(void **dptrs, size_t *sizes, size_t count,
+                                           struct cudaMemLocation *prefetchLocs,
+                                           size_t *prefetchLocIdxs, size_t numPrefetchLocs,
+                                           unsigned long long flags, cudaStream_t stream)
+{
+    return prefetch_batch(dptrs, sizes, count, prefetchLocs, prefetchLocIdxs, numPrefetchLocs,
+                          flags, stream);
+}
+
+cudaError_t impl_cudaMemDiscardBatchAsync(void **dptrs, size_t *sizes, size_t count,
+                                          unsigned long long flags, cudaStream_t stream)
+{
+    if (flags != 0)
+        return cudaErrorInvalidValue;
+    cudaError_t error = managed_ranges(dptrs, sizes, count);
+    return error != cudaSuccess ? error : batch_stream(stream);
+}
+
+/* Discarded pages prefetched: their contents stay whatever they were, at the new location. */
+cudaError_t impl_cudaMemDiscardAndPrefetchBatchAsync(void **dptrs, size_t *sizes, size_t count,
+                                                     struct cudaMemLocation *prefetchLocs,
+                                                     size_t *prefetchLocIdxs,
+                                                     size_t numPrefetchLocs,
+                                                     unsigned long long flags,
+                                                     cudaStream_t stream)
+{
+    return prefetch_batch(dptrs, sizes, count, prefetchLocs, prefetchLocIdxs, numPrefetchLocs,
+                          flags, stream);
+}
