@@ -12,6 +12,7 @@
 #include "api.h"
 #include "capture.h"
 #include "device.h"
+#include "managed_advice.h"
 #include "memory_map.h"
 #include "mempool.h"
 #include "streams.h"
@@ -149,6 +150,8 @@ cudaError_t impl_cudaFree(void *devPtr)
         return cushim_mempool_free_now(devPtr);
     if (cushim_memory_remove((uintptr_t)devPtr, is_device_memory, &r) != 0)
         return cudaErrorInvalidValue; /* another thread freed it first */
+    if (r.kind == CUSHIM_MEM_MANAGED)
+        cushim_advice_forget(r.base);
     return cushim_from_mu(driver->muMemFree((MUdeviceptr)r.base));
 }
 
@@ -341,19 +344,68 @@ cudaError_t impl_cudaPointerGetAttributes(struct cudaPointerAttributes *attribut
     return cudaSuccess;
 }
 
+/* A location advice or a prefetch may name: a device that exists, or the host. */
+static cudaError_t check_location(struct cudaMemLocation l)
+{
+    int devices = 0;
+    switch (l.type) {
+    case cudaMemLocationTypeDevice:
+        if (impl_cudaGetDeviceCount(&devices) != cudaSuccess || l.id < 0 || l.id >= devices)
+            return cudaErrorInvalidDevice;
+        return cudaSuccess;
+    case cudaMemLocationTypeHost:
+    case cudaMemLocationTypeHostNuma:
+    case cudaMemLocationTypeHostNumaCurrent:
+        return cudaSuccess;
+    default:
+        return cudaErrorInvalidValue;
+    }
+}
+
 /* Advice and prefetches only tune placement; memory is always resident here, so they check
- * their arguments and change nothing. */
+ * their arguments and are recorded for cudaMemRangeGetAttribute(s), nothing more. */
 cudaError_t impl_cudaMemAdvise(const void *devPtr, size_t count, enum cudaMemoryAdvise advice,
                                struct cudaMemLocation location)
 {
-    (void)location;
     struct cushim_range r;
     if ((unsigned)advice < cudaMemAdviseSetReadMostly ||
         (unsigned)advice > cudaMemAdviseUnsetAccessedBy)
         return cudaErrorInvalidValue;
-    if (cushim_memory_find_span((uintptr_t)devPtr, count, &r) != 0 ||
+    if (count == 0 || cushim_memory_find_span((uintptr_t)devPtr, count, &r) != 0 ||
         r.kind != CUSHIM_MEM_MANAGED)
         return cudaErrorInvalidValue;
+    if (advice == cudaMemAdviseSetPreferredLocation || advice == cudaMemAdviseSetAccessedBy ||
+        advice == cudaMemAdviseUnsetAccessedBy) {
+        cudaError_t error = check_location(location);
+        if (error != cudaSuccess)
+            return error;
+    }
+    return cushim_advice_apply(&r, (uintptr_t)devPtr, count, advice, location);
+}
+
+cudaError_t impl_cudaMemRangeGetAttribute(void *data, size_t dataSize,
+                                          enum cudaMemRangeAttribute attribute,
+                                          const void *devPtr, size_t count)
+{
+    struct cushim_range r;
+    if (count == 0 || cushim_memory_find_span((uintptr_t)devPtr, count, &r) != 0 ||
+        r.kind != CUSHIM_MEM_MANAGED)
+        return cudaErrorInvalidValue;
+    return cushim_advice_query(data, dataSize, attribute, &r, (uintptr_t)devPtr, count);
+}
+
+cudaError_t impl_cudaMemRangeGetAttributes(void **data, size_t *dataSizes,
+                                           enum cudaMemRangeAttribute *attributes,
+                                           size_t numAttributes, const void *devPtr, size_t count)
+{
+    if (data == NULL || dataSizes == NULL || attributes == NULL || numAttributes == 0)
+        return cudaErrorInvalidValue;
+    for (size_t i = 0; i < numAttributes; i++) {
+        cudaError_t error =
+            impl_cudaMemRangeGetAttribute(data[i], dataSizes[i], attributes[i], devPtr, count);
+        if (error != cudaSuccess)
+            return error;
+    }
     return cudaSuccess;
 }
 
@@ -361,7 +413,6 @@ cudaError_t impl_cudaMemPrefetchAsync(const void *devPtr, size_t count,
                                       struct cudaMemLocation location, unsigned int flags,
                                       cudaStream_t stream)
 {
-    (void)location;
     struct cushim_range r;
     struct cushim_stream_ref ref;
     if (flags != 0)
@@ -372,7 +423,9 @@ cudaError_t impl_cudaMemPrefetchAsync(const void *devPtr, size_t count,
     if (cushim_memory_find_span((uintptr_t)devPtr, count, &r) != 0 ||
         r.kind != CUSHIM_MEM_MANAGED)
         return cudaErrorInvalidValue;
-    return cudaSuccess;
+    if ((error = check_location(location)) != cudaSuccess)
+        return error;
+    return cushim_advice_prefetched(&r, (uintptr_t)devPtr, count, location);
 }
 
 /* A reset frees the context's pinned host memory and drops its registrations, as NVIDIA's
@@ -388,6 +441,7 @@ static void release_host_side(const struct cushim_range *r)
 
 void cushim_memory_forget_device(int device)
 {
+    cushim_advice_forget_device(device);
     cushim_mempool_forget_device(device);
     cushim_memory_remove_device(device, is_any_allocation, release_host_side);
 }
