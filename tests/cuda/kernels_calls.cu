@@ -49,6 +49,24 @@ __global__ void calls(Point a, Point b, Big big, long long *out, Point *mid)
         *mid = midpoint(a, b);
 }
 
+// A callee with an 8 KiB frame: more than the default 1 KiB cudaLimitStackSize, which the
+// driver raises for a launch whose calls need more (as -G builds' large frames always do).
+__device__ __noinline__ int big_frame(int seed)
+{
+    volatile int buf[2048];
+    for (int i = 0; i < 2048; i++)
+        buf[i] = seed + i;
+    int s = 0;
+    for (int i = 0; i < 2048; i++)
+        s += buf[(i * 7) % 2048];
+    return s;
+}
+
+__global__ void deep_frame(int *out)
+{
+    out[threadIdx.x] = big_frame((int)threadIdx.x);
+}
+
 int main()
 {
     Point a = {1.5, -2.0, 3, {'a', 'b', 'c', 'd', 0}}, b = {4.5, 6.0, 10, {'x', 0, 0, 0, 0}};
@@ -78,5 +96,15 @@ int main()
     EXPECT(strcmp(mid.name, "mida") == 0);
     CHECK(cudaFree(d_out));
     CHECK(cudaFree(d_mid));
+    {
+        int *out;
+        CHECK(cudaMallocManaged(&out, 64 * sizeof(int)));
+        CHECK(cudaDeviceSetLimit(cudaLimitStackSize, 1024));
+        deep_frame<<<1, 64>>>(out);
+        CHECK(cudaDeviceSynchronize());
+        for (int t = 0; t < 64; t++)
+            EXPECT_EQ_LL(out[t], 2048LL * t + 2047LL * 2048 / 2);
+        CHECK(cudaFree(out));
+    }
     return finish("kernels_calls");
 }

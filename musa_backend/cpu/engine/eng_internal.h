@@ -140,6 +140,7 @@ struct engine_kernel {
     uint32_t unsupported;      /* ptx insn index of the first unsupported insn it can reach, or NONE */
     uint32_t unsupported_func; /* ptx function holding it */
     uint32_t uses_calls;
+    uint64_t call_stack; /* local memory its deepest non-recursive chain of calls needs */
     uint32_t maxntid[3], reqntid[3];
 };
 

@@ -264,7 +264,11 @@ MUresult engine_launch(const engine_kernel *k, const struct engine_launch *launc
         }
         memcpy(job->params + k->param_off[i], launch->args[i], k->param_size[i]);
     }
-    size_t stack = launch->stack_size ? launch->stack_size : 1024;
+    /* As NVIDIA's driver does, a launch gets at least the stack its calls need, whatever
+     * cudaLimitStackSize says (a -G build's frames are large); the limit bounds recursion. */
+    uint64_t stack = launch->stack_size ? launch->stack_size : 1024;
+    if (stack < k->call_stack)
+        stack = k->call_stack;
     uint64_t stride = k->local_bytes + (k->uses_calls ? stack : 0);
     job->local_stride = (uint32_t)((stride + 15) & ~(uint64_t)15);
     /* dynamic shared memory sits at one module-wide offset; without it the block's shared

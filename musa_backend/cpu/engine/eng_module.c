@@ -237,6 +237,39 @@ static MUresult make_kernels(struct engine_module *mod)
     return MU_SUCCESS;
 }
 
+/* The local memory the calls made from function f need at the deepest, each callee's frame
+ * plus what its own calls need.  A call back into a function still on the path (recursion)
+ * adds nothing here: how deep recursion goes is the program's choice, bounded by
+ * cudaLimitStackSize.  state: 0 not seen, 1 on the path, 2 need[f] known. */
+static uint64_t call_need(const struct engine_module *mod, const uint8_t *addr_taken, uint32_t f,
+                          uint8_t *state, uint64_t *need)
+{
+    if (state[f] == 2)
+        return need[f];
+    if (state[f] == 1)
+        return 0;
+    state[f] = 1;
+    const ptx_module *pm = mod->ptx;
+    const ptx_func *pf = &pm->funcs[f];
+    uint64_t most = 0;
+    for (uint32_t i = pf->insns; i < pf->insns + pf->ninsns; i++) {
+        const ptx_insn *in = &pm->insns[i];
+        if (in->op != PTX_OP_CALL || in->nopnds < 2)
+            continue;
+        const ptx_operand *callee = ptx_opnd(pm, in, 1);
+        for (uint32_t g = 0; g < pm->nfuncs; g++) { /* an indirect call may reach any taken address */
+            int reached = callee->kind == PTX_OPND_FUNC ? g == callee->index : addr_taken[g];
+            if (!reached || state[g] == 1)
+                continue;
+            uint64_t n = mod->funcs[g].local_bytes + call_need(mod, addr_taken, g, state, need);
+            most = n > most ? n : most;
+        }
+    }
+    state[f] = 2;
+    need[f] = most;
+    return most;
+}
+
 /* Which functions each kernel can reach; the first unsupported instruction among them. */
 static void check_reachability(struct engine_module *mod)
 {
@@ -260,6 +293,12 @@ static void check_reachability(struct engine_module *mod)
     for (uint32_t ki = 0; ki < mod->nkernels; ki++) {
         struct engine_kernel *k = &mod->kernels[ki];
         memset(seen, 0, pm->nfuncs);
+        uint64_t *need = calloc(pm->nfuncs ? pm->nfuncs : 1, sizeof *need);
+        if (need != NULL) {
+            k->call_stack = call_need(mod, addr_taken, k->func, seen, need);
+            free(need);
+            memset(seen, 0, pm->nfuncs);
+        }
         uint32_t sp = 0;
         stack[sp++] = k->func;
         seen[k->func] = 1;
