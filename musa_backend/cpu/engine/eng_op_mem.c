@@ -218,6 +218,20 @@ static inline uint64_t extend(uint64_t v, unsigned n, int sgn)
         ok = ok && !bad_;                                                        \
     } while (0)
 
+/* The same for the lanes of a partial warp (divergent code, the tail of a grid). */
+#define LANES_IN_RANGE(A, off, rc, size, m, ok)                                  \
+    do {                                                                         \
+        uint64_t lo_ = (rc)->lo, span_ = (rc)->hi - (rc)->lo;                    \
+        ok = span_ >= (size);                                                    \
+        span_ -= (size);                                                         \
+        uint64_t bad_ = 0;                                                       \
+        for (uint32_t mm_ = (m); mm_; mm_ &= mm_ - 1) {                          \
+            uint64_t a_ = (A)[eng_ctz(mm_)] + (off);                             \
+            bad_ |= (uint64_t)((a_ - lo_) > span_) | (a_ & ((size) - 1));        \
+        }                                                                        \
+        ok = ok && !bad_;                                                        \
+    } while (0)
+
 /* One lane loop per (memory type, register type): M is the memory type, R the register's. */
 #define LDG_LOOP(M, R)                                                                    \
     do {                                                                                  \
@@ -321,12 +335,18 @@ static int st_global_fast(eng_warp *w, const eng_insn *in, unsigned es, unsigned
         uint64_t off = (uint64_t)in->imm;                                                 \
         T r[ENG_LANES];                                                                   \
         int ok = 0;                                                                       \
-        if (m == ENG_FULL)                                                                \
+        if (m == ENG_FULL) {                                                              \
             ALL_IN_RANGE(A, off, &w->ranges[in->x], sizeof(T), ok);                       \
-        if (ok) {                                                                         \
-            for (int l = 0; l < ENG_LANES; l++)                                           \
-                memcpy(&r[l], (const void *)(uintptr_t)(A[l] + off), sizeof(T));         \
+            if (ok)                                                                       \
+                for (int l = 0; l < ENG_LANES; l++)                                       \
+                    memcpy(&r[l], (const void *)(uintptr_t)(A[l] + off), sizeof(T));     \
         } else {                                                                          \
+            LANES_IN_RANGE(A, off, &w->ranges[in->x], sizeof(T), m, ok);                  \
+            if (ok)                                                                       \
+                for (uint32_t mm = m; mm; mm &= mm - 1)                                   \
+                    memcpy(&r[eng_ctz(mm)], (const void *)(uintptr_t)(A[eng_ctz(mm)] + off), sizeof(T)); \
+        }                                                                                 \
+        if (!ok) {                                                                        \
             uint8_t *p[ENG_LANES];                                                        \
             if (eng_resolve(w, in, m, sizeof(T), 0, p) != ENG_OK)                         \
                 return ENG_FAULT;                                                         \
@@ -342,12 +362,20 @@ static int st_global_fast(eng_warp *w, const eng_insn *in, unsigned es, unsigned
         const T *S = ENG_SLOT(const T, w, in->d);                                         \
         uint64_t off = (uint64_t)in->imm;                                                 \
         int ok = 0;                                                                       \
-        if (m == ENG_FULL)                                                                \
+        if (m == ENG_FULL) {                                                              \
             ALL_IN_RANGE(A, off, &w->ranges[in->x], sizeof(T), ok);                       \
-        if (ok) {                                                                         \
-            for (int l = 0; l < ENG_LANES; l++)                                           \
-                memcpy((void *)(uintptr_t)(A[l] + off), &S[l], sizeof(T));                \
-            return ENG_OK;                                                                \
+            if (ok) {                                                                     \
+                for (int l = 0; l < ENG_LANES; l++)                                       \
+                    memcpy((void *)(uintptr_t)(A[l] + off), &S[l], sizeof(T));            \
+                return ENG_OK;                                                            \
+            }                                                                             \
+        } else {                                                                          \
+            LANES_IN_RANGE(A, off, &w->ranges[in->x], sizeof(T), m, ok);                  \
+            if (ok) {                                                                     \
+                for (uint32_t mm = m; mm; mm &= mm - 1)                                   \
+                    memcpy((void *)(uintptr_t)(A[eng_ctz(mm)] + off), &S[eng_ctz(mm)], sizeof(T)); \
+                return ENG_OK;                                                            \
+            }                                                                             \
         }                                                                                 \
         uint8_t *p[ENG_LANES];                                                            \
         if (eng_resolve(w, in, m, sizeof(T), 1, p) != ENG_OK)                             \
