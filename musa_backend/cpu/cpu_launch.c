@@ -41,6 +41,8 @@ static int occupancy(const struct mu_function *fn, int block_size, size_t dynami
         /* Registers are allocated per warp in units of 256. */
         int per_warp = (fn->info.num_regs * 32 + 255) / 256 * 256;
         int by_regs = CPU_REGS_PER_SM / per_warp / warps;
+        if (by_regs < 1) /* a block size the kernel accepts always has one block resident */
+            by_regs = 1;
         if (by_regs < blocks)
             blocks = by_regs;
     }

@@ -492,7 +492,13 @@ void engine_kernel_info(const engine_kernel *k, struct mu_func_info *info)
     if (k->reqntid[0])
         maxt = k->reqntid[0] * (k->reqntid[1] ? k->reqntid[1] : 1) * (k->reqntid[2] ? k->reqntid[2] : 1);
     info->max_threads_per_block = (int)(maxt > 1024 ? 1024 : maxt);
-    info->num_regs = (int)(pm->funcs[k->func].nregs > 255 ? 255 : pm->funcs[k->func].nregs);
+    /* PTX registers are virtual and unbounded; ptxas fits a kernel into the register file for
+     * its largest block (at most 255 per thread, in units of 8), so report what it would. */
+    uint32_t warps = (uint32_t)(info->max_threads_per_block + 31) / 32;
+    uint32_t fit = 65536u / (warps * 32u) / 8u * 8u, regs = pm->funcs[k->func].nregs;
+    if (fit > 255)
+        fit = 255;
+    info->num_regs = (int)(regs > fit ? fit : regs);
     info->ptx_version = (int)(pm->target_sm ? pm->target_sm : 75);
     info->binary_version = info->ptx_version;
     info->max_dynamic_shared_size_bytes = 48 * 1024 - (int)info->shared_size_bytes;
