@@ -10,7 +10,7 @@ CUDA_TEST_SRC := $(wildcard tests/cuda/*.cu)
 HAVE_NVCC := $(shell test -x $(NVCC) && echo yes)
 # The .cu programs do not depend on how the libraries were built, so sanitizer runs share them.
 CUDA_TEST_DIR ?= $(TEST_DIR)/cuda
-# A program naming "// nvcc-variants: sm_80 sm_90" is also built with -arch=sm_80 and -arch=sm_90
+# A program naming "// nvcc-variants: sm_80 sm_90 sm_120" is also built with -arch for each
 # (as NAME@sm_80, NAME@sm_90), so the engine runs the PTX of each target nvcc emits.
 CUDA_VARIANTS := $(foreach f,$(CUDA_TEST_SRC),$(foreach v,$(shell sed -n 's|^// nvcc-variants:||p' $(f)),\
                    $(CUDA_TEST_DIR)/$(basename $(notdir $(f)))@$(v)))
@@ -51,12 +51,12 @@ test-asan: test-programs
 
 # A program may name extra nvcc flags on a line "// nvcc-flags: ...".
 NVCC_EXTRA = $(shell sed -n 's|^// nvcc-flags:||p' $<)
-$(CUDA_TEST_DIR)/%@sm_80: tests/cuda/%.cu tests/cuda/common.h
-	@mkdir -p $(dir $@)
-	$(NVCC) $(NVCC_FLAGS) $(NVCC_EXTRA) -arch=sm_80 -Itests/cuda -o $@ $<
-$(CUDA_TEST_DIR)/%@sm_90: tests/cuda/%.cu tests/cuda/common.h
-	@mkdir -p $(dir $@)
-	$(NVCC) $(NVCC_FLAGS) $(NVCC_EXTRA) -arch=sm_90 -Itests/cuda -o $@ $<
+define CUDA_VARIANT_RULE
+$$(CUDA_TEST_DIR)/%@$(1): tests/cuda/%.cu tests/cuda/common.h
+	@mkdir -p $$(dir $$@)
+	$$(NVCC) $$(NVCC_FLAGS) $$(NVCC_EXTRA) -arch=$(1) -Itests/cuda -o $$@ $$<
+endef
+$(foreach a,sm_80 sm_90 sm_120,$(eval $(call CUDA_VARIANT_RULE,$(a))))
 $(CUDA_TEST_DIR)/%: tests/cuda/%.cu tests/cuda/common.h
 	@mkdir -p $(dir $@)
 	$(NVCC) $(NVCC_FLAGS) $(NVCC_EXTRA) -Itests/cuda -o $@ $<

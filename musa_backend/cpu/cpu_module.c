@@ -96,20 +96,26 @@ static void explain_missing_ptx(const struct mu_image *images, int n, int unit, 
     }
 }
 
-static int runnable(const struct mu_image *im)
+static int runnable(const struct mu_image *im, unsigned newest)
 {
-    return im->kind == MU_IMAGE_PTX && im->data != NULL && im->sm <= CPU_MAX_PTX_SM;
+    return im->kind == MU_IMAGE_PTX && im->data != NULL && im->sm <= newest;
 }
 
-/* For each unit, the PTX image with the newest target the engine executes (sm <=
- * CPU_MAX_PTX_SM), in order of first appearance.  A unit with no such image is left out when
- * another unit has one: a -rdc=true program's device-linked image and the device runtime
- * library (libcudadevrt) carry machine code only, and the engine provides what they define.
- * Returns the number of units chosen (chosen has room for n), or -1 when no unit is runnable
- * (after telling the user why). */
+/* For each unit, the PTX image with the newest target the engine executes, in order of first
+ * appearance.  A unit with no such image is left out when another unit has one: a -rdc=true
+ * program's device-linked image carries machine code only, and libcudadevrt carries machine
+ * code and PTX for the newest architectures only; the engine provides what it defines.  So the
+ * newest target considered is CPU_PREFER_PTX_SM while any unit has PTX up to it (a program
+ * built for the default or an older -arch), and CPU_MAX_PTX_SM only for programs built for
+ * newer GPUs alone.  Returns the number of units chosen (chosen has room for n), or -1 when no
+ * unit is runnable (after telling the user why). */
 static int choose_images(const struct mu_image *images, int n, const char *what,
                          const struct mu_image **chosen)
 {
+    unsigned newest = CPU_MAX_PTX_SM;
+    for (int i = 0; i < n; i++)
+        if (runnable(&images[i], CPU_PREFER_PTX_SM))
+            newest = CPU_PREFER_PTX_SM;
     int units = 0;
     for (int i = 0; i < n; i++) {
         int u = 0;
@@ -118,12 +124,12 @@ static int choose_images(const struct mu_image *images, int n, const char *what,
         if (u == units)
             chosen[units++] = &images[i]; /* a placeholder until a runnable image is seen */
         const struct mu_image *im = &images[i], *best = chosen[u];
-        if (runnable(im) && (!runnable(best) || im->sm > best->sm))
+        if (runnable(im, newest) && (!runnable(best, newest) || im->sm > best->sm))
             chosen[u] = im;
     }
     int kept = 0;
     for (int u = 0; u < units; u++)
-        if (runnable(chosen[u]))
+        if (runnable(chosen[u], newest))
             chosen[kept++] = chosen[u];
     if (kept == 0) {
         explain_missing_ptx(images, n, images[0].unit, what);

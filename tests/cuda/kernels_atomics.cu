@@ -1,4 +1,4 @@
-// nvcc-variants: sm_80 sm_90
+// nvcc-variants: sm_80 sm_90 sm_120
 // Engine (issue 5): atomics across blocks that run on different host threads — a shared-memory
 // histogram merged with global atomics, 64-bit add and compare-and-swap, float and double add,
 // min/max, wrapping inc/dec, exchange and bitwise ops — checked against host counts.

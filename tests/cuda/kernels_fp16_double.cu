@@ -1,4 +1,4 @@
-// nvcc-variants: sm_80 sm_90
+// nvcc-variants: sm_80 sm_90 sm_120
 // Engine (issue 5): half precision as cuda_fp16.h emits it (scalar and half2 arithmetic, fma,
 // comparisons, conversions with rounding) and double math from libdevice, against host
 // computations of the same operations.

@@ -1,4 +1,4 @@
-// nvcc-variants: sm_80 sm_90
+// nvcc-variants: sm_80 sm_90 sm_120
 // Engine (issue 5): reductions (shared-memory tree, warp shuffles) and scans (block-level
 // Hillis-Steele in shared memory, then a three-pass multi-block scan), checked element by
 // element against the host.

@@ -1,4 +1,4 @@
-// nvcc-variants: sm_80 sm_90
+// nvcc-variants: sm_80 sm_90 sm_120
 // Engine (issue 5): divergence and reconvergence (if/else per lane, early return, loops with a
 // trip count per thread, a switch), warp votes, ballots, shuffles with segment widths, match
 // and (on sm_80+) warp reductions — each lane's answer computed on the host too.

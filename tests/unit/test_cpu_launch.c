@@ -77,11 +77,16 @@ START_TEST(module_image_choice)
     char msg[1024];
     MUmodule m;
     int live = atomic_load(&fake_modules_live);
-    /* The newest PTX up to sm_90 wins (the others would fail to load). */
+    /* The newest PTX up to sm_90 wins while there is one (the others would fail to load) */
     struct mu_image mixed[] = {PTX(0, 75, bad_ptx), SASS(0, 90), PTX(0, 90, fake_ptx),
-                               PTX(0, 100, bad_ptx), PTX(0, 80, bad_ptx)};
+                               PTX(0, 120, bad_ptx), PTX(0, 80, bad_ptx)};
     ck_assert_int_eq(D->muModuleLoad(&m, 0, mixed, 5, "prog"), MU_SUCCESS);
     ck_assert_int_eq(atomic_load(&fake_modules_live), live + 1);
+    ck_assert_int_eq(D->muModuleUnload(m), MU_SUCCESS);
+    ck_assert_int_eq(atomic_load(&fake_modules_live), live);
+    /* ...and a program built for Blackwell alone runs its newest PTX up to sm_121. */
+    struct mu_image blackwell[] = {PTX(0, 100, bad_ptx), SASS(0, 120), PTX(0, 120, fake_ptx)};
+    ck_assert_int_eq(D->muModuleLoad(&m, 0, blackwell, 3, "prog"), MU_SUCCESS);
     ck_assert_int_eq(D->muModuleUnload(m), MU_SUCCESS);
     ck_assert_int_eq(atomic_load(&fake_modules_live), live);
 
@@ -94,11 +99,11 @@ START_TEST(module_image_choice)
     ck_assert_ptr_nonnull(strstr(msg, "-gencode arch=compute_86,code=compute_86"));
     ck_assert_ptr_nonnull(strstr(msg, "-arch=sm_86"));
     /* Only PTX newer than the engine runs. */
-    struct mu_image future[] = {PTX(0, 100, fake_ptx), SASS(0, 100)};
+    struct mu_image future[] = {PTX(0, 130, fake_ptx), SASS(0, 130)};
     ck_assert_int_eq(load_capturing(&m, future, 2, msg, sizeof msg),
                      MU_ERROR_NO_KERNEL_IMAGE_FOR_DEVICE);
-    ck_assert_ptr_nonnull(strstr(msg, "compute_100"));
-    ck_assert_ptr_nonnull(strstr(msg, "compute_90"));
+    ck_assert_ptr_nonnull(strstr(msg, "compute_130"));
+    ck_assert_ptr_nonnull(strstr(msg, "compute_121"));
     ck_assert_int_eq(load_capturing(&m, NULL, 0, msg, sizeof msg),
                      MU_ERROR_NO_KERNEL_IMAGE_FOR_DEVICE);
     /* The engine's verdict on the text is passed on. */

@@ -246,7 +246,7 @@ static uint64_t call_need(const struct engine_module *mod, const uint8_t *addr_t
 {
     if (state[f] == 2)
         return need[f];
-    if (state[f] == 1)
+    if (state[f] == 1 || mod->funcs[f].builtin)
         return 0;
     state[f] = 1;
     const ptx_module *pm = mod->ptx;
@@ -306,6 +306,8 @@ static void check_reachability(struct engine_module *mod)
         while (sp) {
             uint32_t f = stack[--sp];
             const ptx_func *pf = &pm->funcs[f];
+            if (mod->funcs[f].builtin) /* the engine's own: its PTX body (if any) never runs */
+                continue;
             if (mod->funcs[f].unsupported != ENG_NONE &&
                 (k->unsupported == ENG_NONE || mod->funcs[f].unsupported < k->unsupported)) {
                 k->unsupported = mod->funcs[f].unsupported;
@@ -400,8 +402,15 @@ MUresult engine_module_load(engine_module **out, const char *ptx, size_t len,
     for (uint32_t f = 0; f < pm->nfuncs; f++) {
         mod->funcs[f].ptx = f;
         mod->funcs[f].unsupported = ENG_NONE;
-        if (!(pm->funcs[f].flags & PTX_FUNC_F_BODY))
-            mod->funcs[f].builtin = builtin_of(ptx_str(pm, pm->funcs[f].name));
+        const char *name = ptx_str(pm, pm->funcs[f].name);
+        /* The engine is the device runtime: where a -rdc program links libcudadevrt's own PTX
+         * (built for sm_100 and later), its definitions, made of system calls into NVIDIA's
+         * driver, give way to the engine's. */
+        uint32_t devrt = eng_devrt_lookup(name);
+        if (devrt != ENG_BUILTIN_UNKNOWN)
+            mod->funcs[f].builtin = devrt;
+        else if (!(pm->funcs[f].flags & PTX_FUNC_F_BODY))
+            mod->funcs[f].builtin = builtin_of(name);
     }
     MUresult r = place_globals(mod);
     if (r != MU_SUCCESS) {
