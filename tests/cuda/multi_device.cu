@@ -63,5 +63,27 @@ int main()
     EXPECT(memcmp(host, back, sizeof host) == 0);
     EXPECT_ERR(cudaFree(on1), cudaErrorInvalidValue);
     CHECK(cudaFree(on0));
+    // Atomic capabilities across the host link and between the two devices: integer add is
+    // native in both widths with reductions, increment is 32-bit unsigned, and the answers
+    // agree with cudaDevAttrHostNativeAtomicSupported.
+    {
+        cudaAtomicOperation ops[3] = {cudaAtomicOperationIntegerAdd, cudaAtomicOperationIntegerIncrement,
+                                      cudaAtomicOperationCAS};
+        unsigned int host_caps[3] = {}, p2p_caps[3] = {};
+        int native = 0;
+        CHECK(cudaDeviceGetAttribute(&native, cudaDevAttrHostNativeAtomicSupported, 0));
+        CHECK(cudaDeviceGetHostAtomicCapabilities(host_caps, ops, 3, 0));
+        CHECK(cudaDeviceGetP2PAtomicCapabilities(p2p_caps, ops, 3, 0, 1));
+        unsigned int both = cudaAtomicCapabilityScalar32 | cudaAtomicCapabilityScalar64;
+        EXPECT(native == 1);
+        EXPECT((host_caps[0] & (both | cudaAtomicCapabilityReduction)) == (both | cudaAtomicCapabilityReduction));
+        EXPECT(host_caps[1] & cudaAtomicCapabilityScalar32);
+        EXPECT((host_caps[2] & both) == both);
+        EXPECT(memcmp(host_caps, p2p_caps, sizeof host_caps) == 0);
+        EXPECT_ERR(cudaDeviceGetHostAtomicCapabilities(host_caps, ops, 0, 0), cudaErrorInvalidValue);
+        EXPECT_ERR(cudaDeviceGetHostAtomicCapabilities(host_caps, ops, 3, 7), cudaErrorInvalidDevice);
+        EXPECT_ERR(cudaDeviceGetP2PAtomicCapabilities(p2p_caps, ops, 3, 1, 1), cudaErrorInvalidDevice);
+        (void)cudaGetLastError();
+    }
     return finish("multi_device");
 }
