@@ -161,5 +161,20 @@ int main()
     // The device stays usable after a reset.
     CHECK(cudaMalloc(&block, 1024));
     CHECK(cudaFree(block));
+    // Driver entry points: a found symbol comes with a pointer, a missing one with NULL and
+    // cudaDriverEntryPointSymbolNotFound (the call itself succeeds either way).
+    {
+        void *fn = (void *)1;
+        cudaDriverEntryPointQueryResult status = cudaDriverEntryPointVersionNotSufficent;
+        CHECK(cudaGetDriverEntryPoint("cuMemAlloc", &fn, cudaEnableDefault, &status));
+        EXPECT((fn != nullptr && status == cudaDriverEntryPointSuccess) ||
+               (fn == nullptr && status == cudaDriverEntryPointSymbolNotFound));
+        fn = (void *)1;
+        CHECK(cudaGetDriverEntryPointByVersion("cuNoSuchFunctionAnywhere", &fn, 12000, cudaEnableDefault, &status));
+        EXPECT(fn == nullptr && status == cudaDriverEntryPointSymbolNotFound);
+        EXPECT_ERR(cudaGetDriverEntryPoint(nullptr, &fn, cudaEnableDefault, &status), cudaErrorInvalidValue);
+        EXPECT_ERR(cudaGetDriverEntryPoint("cuMemAlloc", &fn, 1ull << 40, &status), cudaErrorInvalidValue);
+        (void)cudaGetLastError();
+    }
     return finish("devices");
 }
