@@ -48,7 +48,14 @@ INTERNAL := $(LIBDIR)/libcushim_internal.a
 .PHONY: all test demo bench coverage install uninstall clean
 all: $(LIB13) $(LIB12) $(LIBDIR)/libcudart.so tools
 
-$(BUILD)/obj/%.o: %.c
+# The Debian packages the build needs are checked (and installed when missing) once per build
+# directory, before anything compiles, so the README's two commands work on a fresh machine.
+$(BUILD)/.deps-ok: tools/install-deps.sh
+	@mkdir -p $(dir $@)
+	sh tools/install-deps.sh
+	@touch $@
+
+$(BUILD)/obj/%.o: %.c | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
@@ -84,11 +91,11 @@ $(BUILD)/gen/cuda12_replaced.h: shim/api_table_12.def
 	      awk 'last == "REPLACED" { print "#define CUSHIM12_REPLACED_" $$0 " ~, 1" } { last = $$0 }'; \
 	} > $@
 
-$(BUILD)/obj/cuda12/exports.o: shim/exports.c $(BUILD)/gen/cuda12_replaced.h
+$(BUILD)/obj/cuda12/exports.o: shim/exports.c $(BUILD)/gen/cuda12_replaced.h | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -I$(BUILD)/gen -DCUSHIM_CUDA12 $(CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/obj/version%.o: shim/version.c
+$(BUILD)/obj/version%.o: shim/version.c | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -DCUSHIM_RUNTIME_VERSION=$(if $(filter 13,$*),13000,12080) \
 	    -MMD -MP -c $< -o $@
