@@ -38,6 +38,9 @@ struct module {
     enum load_state state[CUSHIM_MAX_DEVICES];
     cudaError_t load_error[CUSHIM_MAX_DEVICES];
     MUmodule loaded[CUSHIM_MAX_DEVICES];
+    int is_library;          /* made by cudaLibraryLoadData, not registered by nvcc's code */
+    uintptr_t *lib_ranges;   /* the globals of a library handed out (memory map ranges) */
+    int lib_range_count;
     UT_hash_handle hh;
 };
 
@@ -149,6 +152,36 @@ static int collect_entry(const struct fatbin_entry *entry, void *ctx)
         .data = contents,
         .size = len,
     };
+    return 0;
+}
+
+/* The entries of a fatbinary (or of the fatbinary a wrapper names) in memory, for a library:
+ * 0 and the images, or -1 when it is not one or is damaged. */
+int cushim_fatbin_images(const void *code, size_t limit, struct mu_image **images, int *count)
+{
+    struct module tmp;
+    memset(&tmp, 0, sizeof tmp);
+    snprintf(tmp.what, sizeof tmp.what, "library at %p", code);
+    struct collect c = {.m = &tmp};
+    size_t readable = readable_from(code);
+    const void *fatbin = code;
+    struct fatbin_wrapper w;
+    if (readable > limit)
+        readable = limit;
+    if (readable >= sizeof w && fatbin_read_wrapper(code, readable, &w, c.why, sizeof c.why) == 0) {
+        fatbin = w.fatbin;
+        readable = readable_from(fatbin);
+    }
+    if (readable == 0 ||
+        fatbin_for_each_entry(fatbin, readable, collect_entry, &c, c.why, sizeof c.why) != 0 ||
+        c.failed) {
+        for (int i = 0; i < tmp.image_count; i++)
+            free((void *)tmp.images[i].data);
+        free(tmp.images);
+        return -1;
+    }
+    *images = tmp.images;
+    *count = tmp.image_count;
     return 0;
 }
 
@@ -266,7 +299,7 @@ void cushim_modules_forget_device(int device)
         pthread_mutex_unlock(&m->lock);
     }
     struct cushim_function *f, *ftmp;
-    HASH_ITER(hh, functions, f, ftmp)
+    HASH_ITER(hh_own, kernels, f, ftmp) /* every kernel, registered or from a library */
     {
         f->loaded[device] = NULL;
     }
@@ -516,19 +549,18 @@ char impl___cudaInitModule(void **fatCubinHandle)
     return load_module(m, device) == cudaSuccess;
 }
 
-void impl___cudaUnregisterFatBinary(void **fatCubinHandle)
+/* Forget a module with its kernels and variables and unload it from every device. */
+static void destroy_module(struct module *m)
 {
-    struct module *m = module_of(fatCubinHandle);
-    if (m == NULL)
-        return;
     const struct mu_driver *driver = cushim_backend(NULL);
     pthread_mutex_lock(&registry_lock);
     HASH_DEL(modules, m);
     struct cushim_function *f, *ftmp;
-    HASH_ITER(hh, functions, f, ftmp)
+    HASH_ITER(hh_own, kernels, f, ftmp)
     {
         if (f->module == m) {
-            HASH_DEL(functions, f);
+            if (f->host_fun != NULL)
+                HASH_DEL(functions, f);
             HASH_DELETE(hh_own, kernels, f);
             free(f->name);
             free(f);
@@ -552,6 +584,9 @@ void impl___cudaUnregisterFatBinary(void **fatCubinHandle)
         }
     }
     pthread_mutex_unlock(&registry_lock);
+    for (int i = 0; i < m->lib_range_count; i++)
+        cushim_memory_remove(m->lib_ranges[i], is_module_range, NULL);
+    free(m->lib_ranges);
     for (int d = 0; d < CUSHIM_MAX_DEVICES; d++)
         if (m->state[d] == LOADED && driver != NULL)
             driver->muModuleUnload(m->loaded[d]);
@@ -560,4 +595,133 @@ void impl___cudaUnregisterFatBinary(void **fatCubinHandle)
     free(m->images);
     pthread_mutex_destroy(&m->lock);
     free(m);
+}
+
+void impl___cudaUnregisterFatBinary(void **fatCubinHandle)
+{
+    struct module *m = module_of(fatCubinHandle);
+    if (m != NULL && !m->is_library)
+        destroy_module(m);
+}
+
+/* ---- libraries: modules made from memory (cudaLibraryLoadData, library.c) ---------------- */
+
+void **cushim_library_create(struct mu_image *images, int count, const char *what)
+{
+    struct module *m = calloc(1, sizeof *m);
+    if (m == NULL)
+        return NULL;
+    m->key = (void **)m;
+    m->is_library = 1;
+    m->parsed = 1; /* the images are given */
+    m->images = images;
+    m->image_count = count;
+    snprintf(m->what, sizeof m->what, "%s", what);
+    pthread_mutex_init(&m->lock, NULL);
+    pthread_mutex_lock(&registry_lock);
+    HASH_ADD_PTR(modules, key, m);
+    int added = m->hh.tbl != NULL; /* uthash is built non-fatal on allocation failure */
+    pthread_mutex_unlock(&registry_lock);
+    if (!added) {
+        pthread_mutex_destroy(&m->lock);
+        free(m);
+        return NULL;
+    }
+    return m->key;
+}
+
+static struct module *library_of(void **handle)
+{
+    struct module *m = module_of(handle);
+    return m != NULL && m->is_library ? m : NULL;
+}
+
+int cushim_library_images(void **handle, const struct mu_image **images)
+{
+    struct module *m = library_of(handle);
+    if (m == NULL)
+        return -1;
+    *images = m->images;
+    return m->image_count;
+}
+
+cudaError_t cushim_library_load(void **handle, int device)
+{
+    struct module *m = library_of(handle);
+    return m == NULL ? cudaErrorInvalidResourceHandle : load_module(m, device);
+}
+
+void cushim_library_destroy(void **handle)
+{
+    struct module *m = library_of(handle);
+    if (m != NULL)
+        destroy_module(m);
+}
+
+cudaError_t cushim_library_kernel(void **handle, const char *name, int device,
+                                  struct cushim_function **out)
+{
+    struct module *m = library_of(handle);
+    if (m == NULL)
+        return cudaErrorInvalidResourceHandle;
+    cudaError_t error = load_module(m, device);
+    if (error != cudaSuccess)
+        return error;
+    MUfunction probe;
+    if (cushim_backend(NULL)->muModuleGetFunction(&probe, m->loaded[device], name) != MU_SUCCESS)
+        return cudaErrorSymbolNotFound;
+    struct cushim_function *f, *ftmp, *found = NULL;
+    pthread_mutex_lock(&registry_lock);
+    HASH_ITER(hh_own, kernels, f, ftmp)
+    {
+        if (f->module == m && strcmp(f->name, name) == 0)
+            found = f;
+    }
+    if (found == NULL && (found = calloc(1, sizeof *found)) != NULL) {
+        found->self = found;
+        found->module = m;
+        found->name = strdup(name);
+        if (found->name != NULL)
+            HASH_ADD(hh_own, kernels, self, sizeof found->self, found);
+        if (found->name == NULL || found->hh_own.tbl == NULL) {
+            free(found->name);
+            free(found);
+            found = NULL;
+        }
+    }
+    pthread_mutex_unlock(&registry_lock);
+    if (found == NULL)
+        return cudaErrorMemoryAllocation;
+    *out = found;
+    return cudaSuccess;
+}
+
+cudaError_t cushim_library_global(void **handle, const char *name, int device, void **address,
+                                  size_t *bytes)
+{
+    struct module *m = library_of(handle);
+    if (m == NULL)
+        return cudaErrorInvalidResourceHandle;
+    cudaError_t error = load_module(m, device);
+    if (error != cudaSuccess)
+        return error;
+    MUdeviceptr at = 0;
+    size_t size = 0;
+    if (cushim_backend(NULL)->muModuleGetGlobal(&at, &size, m->loaded[device], name) != MU_SUCCESS)
+        return cudaErrorSymbolNotFound;
+    /* Copies to and from it are checked like any device memory's: a known range. */
+    struct cushim_range r = {(uintptr_t)at, size, CUSHIM_MEM_SYMBOL, device, 0};
+    if (cushim_memory_add(&r) == 0) {
+        pthread_mutex_lock(&m->lock);
+        uintptr_t *grown = realloc(m->lib_ranges, (size_t)(m->lib_range_count + 1) * sizeof *grown);
+        if (grown != NULL) {
+            m->lib_ranges = grown;
+            m->lib_ranges[m->lib_range_count++] = r.base;
+        }
+        pthread_mutex_unlock(&m->lock);
+    }
+    *address = (void *)(uintptr_t)at;
+    if (bytes != NULL)
+        *bytes = size;
+    return cudaSuccess;
 }

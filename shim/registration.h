@@ -21,4 +21,17 @@ cudaError_t cushim_function_load(struct cushim_function *fn, int device, MUfunct
  * its device address on the device (loading the module if needed) and size. */
 cudaError_t cushim_symbol_lookup(const void *symbol, int device, void **address, size_t *size);
 
+/* Libraries (cudaLibrary*, library.c): a module made from images in memory (the module takes
+ * the images and their data), its kernels and globals by name on a device (loading it there
+ * if needed; cudaErrorSymbolNotFound for a name it lacks), and its end. */
+int cushim_fatbin_images(const void *code, size_t limit, struct mu_image **images, int *count);
+void **cushim_library_create(struct mu_image *images, int count, const char *what);
+int cushim_library_images(void **handle, const struct mu_image **images); /* -1: not a library */
+cudaError_t cushim_library_load(void **handle, int device);
+cudaError_t cushim_library_kernel(void **handle, const char *name, int device,
+                                  struct cushim_function **out);
+cudaError_t cushim_library_global(void **handle, const char *name, int device, void **address,
+                                  size_t *bytes);
+void cushim_library_destroy(void **handle);
+
 #endif
