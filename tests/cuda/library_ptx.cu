@@ -1,9 +1,39 @@
 // The library management API with device code given at run time, as a program using NVRTC
 // would: PTX text loaded with cudaLibraryLoadData and from a file, its kernels counted,
 // enumerated and launched through their cudaKernel_t, a global read back, and the errors for
-// a missing kernel and malformed PTX.
+// a missing kernel and malformed PTX; and a fatbinary: this program's own, read from the
+// .nv_fatbin section of its executable.
 #include "common.h"
 #include <cmath>
+#include <elf.h>
+#include <vector>
+
+extern "C" __global__ void lib_add1(int *p)
+{
+    p[threadIdx.x] += 1;
+}
+
+// The contents of this executable's .nv_fatbin section (nvcc's fatbinaries, ours first).
+static std::vector<char> own_fatbin()
+{
+    std::vector<char> exe;
+    FILE *f = fopen("/proc/self/exe", "rb");
+    if (f == nullptr)
+        return exe;
+    char buf[65536];
+    size_t got;
+    while ((got = fread(buf, 1, sizeof buf, f)) > 0)
+        exe.insert(exe.end(), buf, buf + got);
+    fclose(f);
+    const Elf64_Ehdr *eh = (const Elf64_Ehdr *)exe.data();
+    const Elf64_Shdr *sh = (const Elf64_Shdr *)(exe.data() + eh->e_shoff);
+    const char *names = exe.data() + sh[eh->e_shstrndx].sh_offset;
+    for (int i = 0; i < eh->e_shnum; i++)
+        if (strcmp(names + sh[i].sh_name, ".nv_fatbin") == 0)
+            return std::vector<char>(exe.data() + sh[i].sh_offset,
+                                     exe.data() + sh[i].sh_offset + sh[i].sh_size);
+    return std::vector<char>();
+}
 
 static const char ptx[] = R"(
 .version 8.0
@@ -112,6 +142,43 @@ int main()
     EXPECT_ERR(cudaLibraryLoadData(&bad_lib, broken, nullptr, nullptr, 0, nullptr, nullptr, 0),
                cudaErrorInvalidPtx);
     (void)cudaGetLastError();
+
+    // A fatbinary: this program's own kernels, loaded again as a library.  The section holds
+    // one fatbinary per part of the program (header: magic, version, header size, data
+    // size); the one with this file's PTX is the one that loads.
+    std::vector<char> section = own_fatbin();
+    EXPECT(!section.empty());
+    const char *ours = nullptr;
+    for (size_t at = 0; at + 16 <= section.size();) {
+        unsigned magic, header;
+        unsigned long long size;
+        memcpy(&magic, &section[at], 4);
+        if (magic != 0xBA55ED50u)
+            break;
+        header = (unsigned char)section[at + 6] | (unsigned char)section[at + 7] << 8;
+        memcpy(&size, &section[at + 8], 8);
+        if (cudaLibraryLoadData(&lib, &section[at], nullptr, nullptr, 0, nullptr, nullptr, 0) == cudaSuccess) {
+            ours = &section[at];
+            break;
+        }
+        at = (at + header + size + 7) & ~(size_t)7;
+    }
+    (void)cudaGetLastError();
+    EXPECT(ours != nullptr);
+    if (ours != nullptr) {
+        cudaKernel_t add1;
+        CHECK(cudaLibraryGetKernel(&add1, lib, "lib_add1"));
+        int *p;
+        CHECK(cudaMallocManaged(&p, 32 * sizeof(int)));
+        for (int i = 0; i < 32; i++)
+            p[i] = i;
+        void *pargs[] = {&p};
+        CHECK(cudaLaunchKernel((const void *)add1, dim3(1), dim3(32), pargs, 0, 0));
+        CHECK(cudaDeviceSynchronize());
+        EXPECT(p[0] == 1 && p[31] == 32);
+        CHECK(cudaFree(p));
+        CHECK(cudaLibraryUnload(lib));
+    }
     CHECK(cudaFree(x));
     return finish("library_ptx");
 }
