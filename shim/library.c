@@ -37,9 +37,10 @@ static unsigned ptx_target(const char *text)
     return sm != 0 ? sm : 75;
 }
 
-static int looks_like_ptx(const char *text)
+/* PTX is text: a NUL within the readable bytes, and the directives every module starts with. */
+static int looks_like_ptx(const char *text, size_t readable)
 {
-    return memchr(text, '\0', MAX_LIBRARY_BYTES) != NULL && strstr(text, ".version") != NULL &&
+    return memchr(text, '\0', readable) != NULL && strstr(text, ".version") != NULL &&
            strstr(text, ".target") != NULL;
 }
 
@@ -49,15 +50,21 @@ static cudaError_t images_of(const void *code, struct mu_image **images, int *co
 {
     *images = NULL;
     *count = 0;
+    size_t readable = cushim_readable_bytes(code);
+    if (readable > MAX_LIBRARY_BYTES)
+        readable = MAX_LIBRARY_BYTES;
+    if (readable < 4) /* not mapped, or too short to be anything */
+        return cudaErrorInvalidValue;
     const unsigned char *b = code;
     if (b[0] == 0x7f && b[1] == 'E' && b[2] == 'L' && b[3] == 'F') {
         fprintf(stderr, "cushim: cudaLibraryLoadData: the code is a cubin (machine code only); "
                         "cushim runs PTX: load the PTX or a fatbinary that holds it\n");
         return cudaErrorNoKernelImageForDevice;
     }
-    if (!looks_like_ptx(code) && cushim_fatbin_images(code, MAX_LIBRARY_BYTES, images, count) == 0)
+    int is_ptx = looks_like_ptx(code, readable);
+    if (!is_ptx && cushim_fatbin_images(code, readable, images, count) == 0)
         return *count > 0 ? cudaSuccess : cudaErrorNoKernelImageForDevice;
-    if (!looks_like_ptx(code))
+    if (!is_ptx)
         return cudaErrorInvalidKernelImage;
     struct mu_image *one = calloc(1, sizeof *one);
     char *text = strdup(code);

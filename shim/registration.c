@@ -155,6 +155,11 @@ static int collect_entry(const struct fatbin_entry *entry, void *ctx)
     return 0;
 }
 
+size_t cushim_readable_bytes(const void *p)
+{
+    return readable_from(p);
+}
+
 /* The entries of a fatbinary (or of the fatbinary a wrapper names) in memory, for a library:
  * 0 and the images, or -1 when it is not one or is damaged. */
 int cushim_fatbin_images(const void *code, size_t limit, struct mu_image **images, int *count)

@@ -24,6 +24,8 @@ cudaError_t cushim_symbol_lookup(const void *symbol, int device, void **address,
 /* Libraries (cudaLibrary*, library.c): a module made from images in memory (the module takes
  * the images and their data), its kernels and globals by name on a device (loading it there
  * if needed; cudaErrorSymbolNotFound for a name it lacks), and its end. */
+/* How many bytes from p are mapped readable (0 when p is not mapped). */
+size_t cushim_readable_bytes(const void *p);
 int cushim_fatbin_images(const void *code, size_t limit, struct mu_image **images, int *count);
 void **cushim_library_create(struct mu_image *images, int count, const char *what);
 int cushim_library_images(void **handle, const struct mu_image **images); /* -1: not a library */

@@ -141,6 +141,9 @@ int main()
     cudaLibrary_t bad_lib;
     EXPECT_ERR(cudaLibraryLoadData(&bad_lib, broken, nullptr, nullptr, 0, nullptr, nullptr, 0),
                cudaErrorInvalidPtx);
+    EXPECT_ERR(cudaLibraryLoadData(&bad_lib, "neither PTX nor a fatbinary", nullptr, nullptr, 0, nullptr,
+                                   nullptr, 0),
+               cudaErrorInvalidKernelImage);
     (void)cudaGetLastError();
 
     // A fatbinary: this program's own kernels, loaded again as a library.  The section holds
