@@ -650,11 +650,7 @@ int cushim_library_images(void **handle, const struct mu_image **images)
     return m->image_count;
 }
 
-cudaError_t cushim_library_load(void **handle, int device)
-{
-    struct module *m = library_of(handle);
-    return m == NULL ? cudaErrorInvalidResourceHandle : load_module(m, device);
-}
+
 
 void cushim_library_destroy(void **handle)
 {
@@ -663,13 +659,29 @@ void cushim_library_destroy(void **handle)
         destroy_module(m);
 }
 
-cudaError_t cushim_library_kernel(void **handle, const char *name, int device,
-                                  struct cushim_function **out)
+/* The library's module, loaded on device. */
+static cudaError_t loaded_library(void **handle, int device, struct module **out)
 {
     struct module *m = library_of(handle);
     if (m == NULL)
         return cudaErrorInvalidResourceHandle;
     cudaError_t error = load_module(m, device);
+    if (error == cudaSuccess)
+        *out = m;
+    return error;
+}
+
+cudaError_t cushim_library_load(void **handle, int device)
+{
+    struct module *m;
+    return loaded_library(handle, device, &m);
+}
+
+cudaError_t cushim_library_kernel(void **handle, const char *name, int device,
+                                  struct cushim_function **out)
+{
+    struct module *m;
+    cudaError_t error = loaded_library(handle, device, &m);
     if (error != cudaSuccess)
         return error;
     MUfunction probe;
@@ -704,10 +716,8 @@ cudaError_t cushim_library_kernel(void **handle, const char *name, int device,
 cudaError_t cushim_library_global(void **handle, const char *name, int device, void **address,
                                   size_t *bytes)
 {
-    struct module *m = library_of(handle);
-    if (m == NULL)
-        return cudaErrorInvalidResourceHandle;
-    cudaError_t error = load_module(m, device);
+    struct module *m;
+    cudaError_t error = loaded_library(handle, device, &m);
     if (error != cudaSuccess)
         return error;
     MUdeviceptr at = 0;
