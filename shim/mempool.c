@@ -573,7 +573,8 @@ cudaError_t impl_cudaMemPoolDestroy(cudaMemPool_t memPool)
     return cudaSuccess;
 }
 
-cudaError_t impl_cudaDeviceGetDefaultMemPool(cudaMemPool_t *memPool, int device)
+/* Answer a device's default or current pool (which() runs with the lock held). */
+static cudaError_t give_pool(cudaMemPool_t *memPool, int device, struct pool *(*which)(int))
 {
     if (memPool == NULL)
         return cudaErrorInvalidValue;
@@ -581,7 +582,7 @@ cudaError_t impl_cudaDeviceGetDefaultMemPool(cudaMemPool_t *memPool, int device)
     if (error != cudaSuccess)
         return error;
     pthread_mutex_lock(&lock);
-    struct pool *p = default_of(device);
+    struct pool *p = which(device);
     pthread_mutex_unlock(&lock);
     if (p == NULL)
         return cudaErrorMemoryAllocation;
@@ -589,20 +590,14 @@ cudaError_t impl_cudaDeviceGetDefaultMemPool(cudaMemPool_t *memPool, int device)
     return cudaSuccess;
 }
 
+cudaError_t impl_cudaDeviceGetDefaultMemPool(cudaMemPool_t *memPool, int device)
+{
+    return give_pool(memPool, device, default_of);
+}
+
 cudaError_t impl_cudaDeviceGetMemPool(cudaMemPool_t *memPool, int device)
 {
-    if (memPool == NULL)
-        return cudaErrorInvalidValue;
-    cudaError_t error = check_device(device);
-    if (error != cudaSuccess)
-        return error;
-    pthread_mutex_lock(&lock);
-    struct pool *p = current_of(device);
-    pthread_mutex_unlock(&lock);
-    if (p == NULL)
-        return cudaErrorMemoryAllocation;
-    *memPool = (cudaMemPool_t)p;
-    return cudaSuccess;
+    return give_pool(memPool, device, current_of);
 }
 
 cudaError_t impl_cudaDeviceSetMemPool(int device, cudaMemPool_t memPool)
