@@ -12,6 +12,7 @@
 
 #include "api.h"
 #include "api12.h"
+#include "mu_log.h"
 #include "runtime.h"
 
 /* errors.c keeps the first-use notices of the CUDA 13 table; these are the CUDA 12 ones. */
@@ -19,7 +20,7 @@ static cudaError_t not_supported12(int index, const char *name)
 {
     static atomic_flag told[CUSHIM_API12_COUNT];
     if (!atomic_flag_test_and_set(&told[index]))
-        fprintf(stderr, "cushim: %s is not supported yet\n", name);
+        mu_report("%s is not supported yet", name);
     return cudaErrorNotSupported;
 }
 

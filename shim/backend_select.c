@@ -9,6 +9,7 @@
 
 #include "api.h"
 #include "runtime.h"
+#include "mu_log.h"
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static const struct mu_driver *selected;
@@ -23,15 +24,15 @@ static void select_backend(void)
     if (driver == NULL) {
         char names[128];
         mu_backend_names(names, sizeof names);
-        fprintf(stderr, "cushim: CUSHIM_BACKEND=%s is not a backend of this build (valid: %s)\n",
-                name, names);
+        mu_report("CUSHIM_BACKEND=%s is not a backend of this build (valid: %s)",
+                  name, names);
         init_error = cudaErrorInitializationError;
         return;
     }
     MUresult result = driver->muInit();
     if (result != MU_SUCCESS) {
-        fprintf(stderr, "cushim: the %s backend failed to start (%s)\n", driver->name,
-                impl_cudaGetErrorString(cushim_from_mu(result)));
+        mu_report("the %s backend failed to start (%s)", driver->name,
+                  impl_cudaGetErrorString(cushim_from_mu(result)));
         init_error = cushim_from_mu(result);
         return;
     }

@@ -8,6 +8,7 @@
 
 #include "api.h"
 #include "device.h"
+#include "mu_log.h"
 #include "runtime.h"
 
 /* A sticky error (a kernel fault) poisons the device until cudaDeviceReset: on NVIDIA's runtime
@@ -70,6 +71,6 @@ cudaError_t cushim_not_supported(int index, const char *name)
 {
     static atomic_flag told[CUSHIM_API_COUNT];
     if (index >= 0 && index < CUSHIM_API_COUNT && !atomic_flag_test_and_set(&told[index]))
-        fprintf(stderr, "cushim: %s is not supported yet\n", name);
+        mu_report("%s is not supported yet", name);
     return cudaErrorNotSupported;
 }

@@ -36,11 +36,14 @@
 #define CUSHIM_RECORDS_IN_PROFILER 1
 #define CUSHIM_RECORDS_IN_INTEROP 1
 
-/* Record a cudaError_t result the way NVIDIA's runtime does for a call in group. */
-#define CUSHIM_RECORD_RESULT(group, result)                                                      \
+/* Record a cudaError_t result the way NVIDIA's runtime does for a call in group: the calling
+ * thread's last error, and a line in the error log. */
+#define CUSHIM_RECORD_RESULT(name, group, result)                                                \
     do {                                                                                          \
-        if (CUSHIM_RECORDS(group) && (result) != cudaSuccess && (result) != cudaErrorNotReady)    \
+        if (CUSHIM_RECORDS(group) && (result) != cudaSuccess && (result) != cudaErrorNotReady) { \
             cushim_set_last_error(result);                                                        \
+            cushim_log_failure(#name, result);                                                    \
+        }                                                                                         \
     } while (0)
 
 #endif

@@ -35,7 +35,7 @@
         CUSHIM_EXPORT cudaError_t name(CUSHIM_DECLS(n, __VA_ARGS__))                              \
         {                                                                                         \
             cudaError_t result = cushim_api->name(CUSHIM_ARGS(n, __VA_ARGS__));                   \
-            CUSHIM_RECORD_RESULT(group, result);                                                  \
+            CUSHIM_RECORD_RESULT(name, group, result);                                                  \
             return result;                                                                        \
         })
 #define CUDART_RET(ret, name, group, n, ...)                                                      \

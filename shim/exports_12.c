@@ -17,7 +17,7 @@
     CUSHIM_EXPORT cudaError_t name(CUSHIM_DECLS(n, __VA_ARGS__))                                  \
     {                                                                                             \
         cudaError_t result = cushim_api12->name(CUSHIM_ARGS(n, __VA_ARGS__));                     \
-        CUSHIM_RECORD_RESULT(group, result);                                                      \
+        CUSHIM_RECORD_RESULT(name, group, result);                                                \
         return result;                                                                            \
     }
 #define CUDART12_ABSENT(name)

@@ -29,6 +29,7 @@
 #include "api.h"
 #include "graph.h"
 #include "graph_mem.h"
+#include "mu_log.h"
 
 cudaError_t cushim_graph_submit(struct cushim_graph *plan, const struct cushim_stream_ref *ref)
 {
@@ -187,8 +188,8 @@ static void drive(void *data)
         error = drained;
     if (error != cudaSuccess && error != cudaErrorLaunchFailure &&
         error != cudaErrorIllegalAddress)
-        fprintf(stderr, "cushim: a graph launch with conditional nodes stopped early: %s\n",
-                impl_cudaGetErrorName(error));
+        mu_report("a graph launch with conditional nodes stopped early: %s",
+                  impl_cudaGetErrorName(error));
     cushim_plan_unref(r->plan);
     cushim_exec_unref(r->exec);
     pthread_mutex_destroy(&r->lock);

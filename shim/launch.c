@@ -197,8 +197,12 @@ cudaError_t cushim_launch(struct cushim_function *fn, const struct cushim_launch
 cudaError_t impl___cudaLaunchKernel(cudaKernel_t kernel, dim3 gridDim, dim3 blockDim,
                                     void **args, size_t sharedMem, cudaStream_t stream)
 {
-    struct cushim_launch l = {gridDim, blockDim, args, sharedMem, stream, 0, NULL};
-    return cushim_launch(cushim_function_by_kernel(kernel), &l);
+    /* <<<>>> names the kernel by its cudaKernel_t; a captured node still reports the host stub
+     * as its func (cudaGraphKernelNodeGetParams), as for cudaLaunchKernel. */
+    struct cushim_function *fn = cushim_function_by_kernel(kernel);
+    struct cushim_launch l = {gridDim, blockDim, args, sharedMem, stream, 0,
+                              fn != NULL ? cushim_function_host(fn) : NULL};
+    return cushim_launch(fn, &l);
 }
 
 cudaError_t impl_cudaLaunchKernel(const void *func, dim3 gridDim, dim3 blockDim, void **args,

@@ -19,6 +19,7 @@
 #include "device.h"
 #include "fatbin.h"
 #include "registration.h"
+#include "mu_log.h"
 
 #define MAX_LIBRARY_BYTES (256u << 20) /* a bound on code whose size nobody tells us */
 
@@ -57,8 +58,8 @@ static cudaError_t images_of(const void *code, struct mu_image **images, int *co
         return cudaErrorInvalidValue;
     const unsigned char *b = code;
     if (b[0] == 0x7f && b[1] == 'E' && b[2] == 'L' && b[3] == 'F') {
-        fprintf(stderr, "cushim: cudaLibraryLoadData: the code is a cubin (machine code only); "
-                        "cushim runs PTX: load the PTX or a fatbinary that holds it\n");
+        mu_report("cudaLibraryLoadData: the code is a cubin (machine code only); "
+                  "cushim runs PTX: load the PTX or a fatbinary that holds it");
         return cudaErrorNoKernelImageForDevice;
     }
     int is_ptx = looks_like_ptx(code, readable);

@@ -1,6 +1,6 @@
 /*
- * memcpy_batch.c - the batch calls of CUDA 12.8/13: cudaMemcpyBatchAsync, cudaMemPrefetchBatchAsync,
- * cudaMemDiscardBatchAsync and cudaMemDiscardAndPrefetchBatchAsync.
+ * memcpy_batch.c - the batch calls of CUDA 12.8/13: cudaMemcpyBatchAsync, cudaMemcpy3DBatchAsync,
+ * cudaMemPrefetchBatchAsync, cudaMemDiscardBatchAsync and cudaMemDiscardAndPrefetchBatchAsync.
  *
  * Owns: checking a batch as NVIDIA documents it (counts, the attribute or location index runs,
  * source access orders, flags, no legacy stream) before anything is enqueued, then running it
@@ -11,7 +11,10 @@
  * it is, which is one of the contents "undefined" allows.
  * Must not: copy or check memory itself (memcpy.c and memory.c do).
  */
+#include <string.h>
+
 #include "api.h"
+#include "arrays.h"
 #include "memory_map.h"
 #include "streams.h"
 
@@ -36,6 +39,14 @@ static int runs_ok(const size_t *idxs, size_t runs, size_t count)
     return 1;
 }
 
+/* A source access order and copy flags as NVIDIA documents them. */
+static int access_ok(enum cudaMemcpySrcAccessOrder order, unsigned flags)
+{
+    return (order == cudaMemcpySrcAccessOrderStream || order == cudaMemcpySrcAccessOrderDuringApiCall ||
+            order == cudaMemcpySrcAccessOrderAny) &&
+           (flags & ~(unsigned)cudaMemcpyFlagPreferOverlapWithCompute) == 0;
+}
+
 /* The run item i belongs to. */
 static size_t run_of(const size_t *idxs, size_t runs, size_t i)
 {
@@ -53,13 +64,9 @@ cudaError_t impl_cudaMemcpyBatchAsync(void *const *dsts, const void *const *srcs
     if (count == 0 || dsts == NULL || srcs == NULL || sizes == NULL || attrs == NULL ||
         !runs_ok(attrsIdxs, numAttrs, count))
         return cudaErrorInvalidValue;
-    for (size_t k = 0; k < numAttrs; k++) {
-        enum cudaMemcpySrcAccessOrder order = attrs[k].srcAccessOrder;
-        if ((order != cudaMemcpySrcAccessOrderStream && order != cudaMemcpySrcAccessOrderDuringApiCall &&
-             order != cudaMemcpySrcAccessOrderAny) ||
-            (attrs[k].flags & ~(unsigned)cudaMemcpyFlagPreferOverlapWithCompute) != 0)
+    for (size_t k = 0; k < numAttrs; k++)
+        if (!access_ok(attrs[k].srcAccessOrder, attrs[k].flags))
             return cudaErrorInvalidValue;
-    }
     cudaError_t error = batch_stream(stream);
     if (error != cudaSuccess)
         return error;
@@ -69,6 +76,78 @@ cudaError_t impl_cudaMemcpyBatchAsync(void *const *dsts, const void *const *srcs
     for (size_t i = 0; i < count && error == cudaSuccess; i++)
         error = impl_cudaMemcpyAsync(dsts[i], srcs[i], sizes[i], cudaMemcpyDefault, stream);
     /* sources read during the call must have been read when it returns */
+    if (error == cudaSuccess && during_call)
+        error = impl_cudaStreamSynchronize(stream);
+    return error;
+}
+
+/* Element size of an array operand (0: not a live array), or 1 for a pointer operand. */
+static size_t operand_element(const struct cudaMemcpy3DOperand *o)
+{
+    struct cushim_array_info info;
+    if (o->type == cudaMemcpyOperandTypePointer)
+        return 1;
+    if (o->type != cudaMemcpyOperandTypeArray || cushim_array_lookup(o->op.array.array, &info) != 0)
+        return 0;
+    return mu_format_bytes(&info.format);
+}
+
+/* One side of a cudaMemcpy3DParms from an operand; rows of `element`-byte elements. */
+static int operand_side(const struct cudaMemcpy3DOperand *o, struct cudaExtent e, size_t element,
+                        cudaArray_t *array, struct cudaPos *pos, struct cudaPitchedPtr *ptr)
+{
+    if (o->type == cudaMemcpyOperandTypeArray) {
+        *array = o->op.array.array;
+        *pos = (struct cudaPos){o->op.array.offset.x, o->op.array.offset.y, o->op.array.offset.z};
+        return 1;
+    }
+    size_t row = o->op.ptr.rowLength, layer = o->op.ptr.layerHeight;
+    if ((row != 0 && row < e.width) || (layer != 0 && layer < e.height) || o->op.ptr.ptr == NULL)
+        return 0;
+    *ptr = (struct cudaPitchedPtr){o->op.ptr.ptr, (row ? row : e.width) * element, e.width,
+                                   layer ? layer : e.height};
+    return 1;
+}
+
+/* One 3-D copy of a batch as the cudaMemcpy3D it is: extents in elements, which for a copy
+ * between pointers are bytes. */
+static cudaError_t batch_op_parms(const struct cudaMemcpy3DBatchOp *op, struct cudaMemcpy3DParms *p)
+{
+    struct cudaExtent e = op->extent;
+    size_t src_el = operand_element(&op->src), dst_el = operand_element(&op->dst);
+    if (e.width == 0 || e.height == 0 || e.depth == 0 || src_el == 0 || dst_el == 0 ||
+        !access_ok(op->srcAccessOrder, op->flags))
+        return cudaErrorInvalidValue;
+    int src_array = op->src.type == cudaMemcpyOperandTypeArray;
+    int dst_array = op->dst.type == cudaMemcpyOperandTypeArray;
+    if (src_array && dst_array && src_el != dst_el)
+        return cudaErrorInvalidValue;
+    size_t element = src_array ? src_el : dst_el;
+    memset(p, 0, sizeof *p);
+    p->extent = e;
+    p->kind = cudaMemcpyDefault;
+    if (!operand_side(&op->src, e, element, &p->srcArray, &p->srcPos, &p->srcPtr) ||
+        !operand_side(&op->dst, e, element, &p->dstArray, &p->dstPos, &p->dstPtr))
+        return cudaErrorInvalidValue;
+    return cudaSuccess;
+}
+
+cudaError_t impl_cudaMemcpy3DBatchAsync(size_t numOps, struct cudaMemcpy3DBatchOp *opList,
+                                        unsigned long long flags, cudaStream_t stream)
+{
+    if (numOps == 0 || opList == NULL || flags != 0)
+        return cudaErrorInvalidValue;
+    struct cudaMemcpy3DParms p;
+    for (size_t i = 0; i < numOps; i++)
+        if (batch_op_parms(&opList[i], &p) != cudaSuccess)
+            return cudaErrorInvalidValue;
+    cudaError_t error = batch_stream(stream);
+    int during_call = 0;
+    for (size_t i = 0; i < numOps && error == cudaSuccess; i++) {
+        during_call |= opList[i].srcAccessOrder == cudaMemcpySrcAccessOrderDuringApiCall;
+        batch_op_parms(&opList[i], &p);
+        error = impl_cudaMemcpy3DAsync(&p, stream);
+    }
     if (error == cudaSuccess && during_call)
         error = impl_cudaStreamSynchronize(stream);
     return error;

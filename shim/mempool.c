@@ -27,6 +27,7 @@
 #include "memory_map.h"
 #include "mempool.h"
 #include "stream_ops.h"
+#include "mu_log.h"
 
 #define ALLOC_GRANULARITY 256u
 
@@ -505,8 +506,8 @@ static void say_not_supported(const char *what)
 {
     static atomic_flag told;
     if (!atomic_flag_test_and_set(&told))
-        fprintf(stderr, "cushim: %s: sharing memory pools between processes is not supported\n",
-                what);
+        mu_report("%s: sharing memory pools between processes is not supported",
+                  what);
 }
 
 static cudaError_t check_device(int device)

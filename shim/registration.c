@@ -23,6 +23,7 @@
 #include "fatbin.h"
 #include "memory_map.h"
 #include "registration.h"
+#include "mu_log.h"
 
 enum load_state { NOT_LOADED = 0, LOADED, FAILED };
 
@@ -132,8 +133,8 @@ static int collect_entry(const struct fatbin_entry *entry, void *ctx)
     if (contents == NULL) {
         char target[32];
         fatbin_entry_target(entry, target, sizeof target);
-        fprintf(stderr, "cushim: %s: skipping the %s entry of a fatbinary: %s\n", c->m->what,
-                target, c->why);
+        mu_report("%s: skipping the %s entry of a fatbinary: %s", c->m->what,
+                  target, c->why);
         return 0;
     }
     struct mu_image *grown =
@@ -218,7 +219,7 @@ static void parse_module(struct module *m)
         }
     }
     if (!sound) {
-        fprintf(stderr, "cushim: %s: damaged fatbinary: %s\n", m->what, c.why);
+        mu_report("%s: damaged fatbinary: %s", m->what, c.why);
         m->parse_error = cudaErrorInvalidKernelImage;
         return;
     }
@@ -338,6 +339,11 @@ const char *cushim_function_name(const struct cushim_function *fn)
     return fn->name;
 }
 
+const void *cushim_function_host(const struct cushim_function *fn)
+{
+    return fn->host_fun;
+}
+
 cudaError_t cushim_function_load(struct cushim_function *fn, int device, MUfunction *out)
 {
     MUfunction loaded = __atomic_load_n(&fn->loaded[device], __ATOMIC_ACQUIRE);
@@ -394,7 +400,7 @@ void **impl___cudaRegisterFatBinary(void *fatCubin)
 {
     struct module *m = calloc(1, sizeof *m);
     if (m == NULL) {
-        fprintf(stderr, "cushim: out of memory registering a fatbinary\n");
+        mu_report("out of memory registering a fatbinary");
         return NULL;
     }
     m->key = (void **)m;
@@ -409,7 +415,7 @@ void **impl___cudaRegisterFatBinary(void *fatCubin)
     HASH_ADD_PTR(modules, key, m);
     pthread_mutex_unlock(&registry_lock);
     if (m->hh.tbl == NULL) { /* uthash is built non-fatal on allocation failure */
-        fprintf(stderr, "cushim: out of memory registering a fatbinary\n");
+        mu_report("out of memory registering a fatbinary");
         pthread_mutex_destroy(&m->lock);
         free(m);
         return NULL;

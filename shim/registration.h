@@ -14,6 +14,8 @@ struct cushim_function *cushim_function_by_host(const void *host_fun);
 /* A cudaKernel_t from __cudaGetKernel is a registered function, or not. */
 struct cushim_function *cushim_function_by_kernel(cudaKernel_t kernel);
 const char *cushim_function_name(const struct cushim_function *fn);
+/* The host stub the kernel was registered with (NULL for a library's kernel). */
+const void *cushim_function_host(const struct cushim_function *fn);
 /* Load the function's module on a device if needed and return the backend function. */
 cudaError_t cushim_function_load(struct cushim_function *fn, int device, MUfunction *out);
 

@@ -28,6 +28,8 @@ struct cushim_thread_state {
 struct cushim_thread_state *cushim_thread(void);
 
 void cushim_set_last_error(cudaError_t error);
+/* The error log's line for a failed call (shim/logs.c). */
+void cushim_log_failure(const char *name, cudaError_t result);
 /* The default of every function whose table status is TODO. */
 cudaError_t cushim_not_supported(int index, const char *name);
 

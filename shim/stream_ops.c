@@ -96,6 +96,36 @@ static cudaError_t run_event(const struct cushim_op *op, MUstream stream, enum c
     return error;
 }
 
+/* NVIDIA: a host function "will not be called in the event of an error in the CUDA context"
+ * (unlike a cudaStreamAddCallback callback).  Its stream is busy running it, so a query
+ * answers the device's sticky fault (checked first) or MU_ERROR_NOT_READY. */
+struct host_call {
+    cudaHostFn_t fn;
+    void *data;
+    MUstream stream;
+};
+
+static void run_host_call(void *p)
+{
+    struct host_call *h = p;
+    MUresult r = cushim_backend(NULL)->muStreamQuery(h->stream);
+    if (r == MU_SUCCESS || r == MU_ERROR_NOT_READY)
+        h->fn(h->data);
+    free(h);
+}
+
+static cudaError_t run_host(const struct cushim_op *op, MUstream stream)
+{
+    struct host_call *h = malloc(sizeof *h);
+    if (h == NULL)
+        return cudaErrorMemoryAllocation;
+    *h = (struct host_call){op->host.fn, op->host.data, stream};
+    MUresult r = cushim_backend(NULL)->muLaunchHostFunc(stream, run_host_call, h);
+    if (r != MU_SUCCESS)
+        free(h);
+    return cushim_from_mu(r);
+}
+
 cudaError_t cushim_op_run(struct cushim_op *op, const struct cushim_stream_ref *ref,
                           enum cushim_run how)
 {
@@ -108,8 +138,7 @@ cudaError_t cushim_op_run(struct cushim_op *op, const struct cushim_stream_ref *
     case cudaGraphNodeTypeMemset:
         return run_fill(op, stream);
     case cudaGraphNodeTypeHost:
-        return cushim_from_mu(cushim_backend(NULL)->muLaunchHostFunc(stream, op->host.fn,
-                                                                     op->host.data));
+        return run_host(op, stream);
     case cudaGraphNodeTypeEventRecord:
     case cudaGraphNodeTypeWaitEvent:
         return run_event(op, stream, how);

@@ -305,13 +305,20 @@ cudaError_t impl_cudaStreamAttachMemAsync(cudaStream_t stream, void *devPtr, siz
 struct stream_callback {
     cudaStreamCallback_t callback;
     cudaStream_t stream;
+    MUstream mu_stream;
     void *user_data;
 };
 
+/* NVIDIA: "In the event of a device error, all subsequently executed callbacks will receive an
+ * appropriate cudaError_t."  The callback's own stream is busy running it, so a query answers
+ * the device's sticky fault (checked first) or MU_ERROR_NOT_READY. */
 static void run_stream_callback(void *data)
 {
     struct stream_callback *cb = data;
-    cb->callback(cb->stream, cudaSuccess, cb->user_data);
+    MUresult r = cushim_backend(NULL)->muStreamQuery(cb->mu_stream);
+    cudaError_t status =
+        (r == MU_SUCCESS || r == MU_ERROR_NOT_READY) ? cudaSuccess : cushim_from_mu(r);
+    cb->callback(cb->stream, status, cb->user_data);
     free(cb);
 }
 
@@ -330,7 +337,7 @@ cudaError_t impl_cudaStreamAddCallback(cudaStream_t stream, cudaStreamCallback_t
     struct stream_callback *cb = malloc(sizeof *cb);
     if (cb == NULL)
         return cudaErrorMemoryAllocation;
-    *cb = (struct stream_callback){callback, stream, userData};
+    *cb = (struct stream_callback){callback, stream, ref.stream, userData};
     MUresult r = cushim_backend(NULL)->muLaunchHostFunc(ref.stream, run_stream_callback, cb);
     if (r != MU_SUCCESS)
         free(cb);

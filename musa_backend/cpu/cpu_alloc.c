@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "mu_log.h"
+
 /* 0: off.  n > 0: the nth counted allocation from now fails, then the countdown is back at 0. */
 static atomic_long countdown;
 static atomic_ulong attempts;
@@ -80,7 +82,7 @@ void cpu_fault_init_from_env(void)
     char *end;
     long n = strtol(text, &end, 10);
     if (*end != '\0' || n < 0) {
-        fprintf(stderr, "cushim: CUSHIM_FAIL_HOST_ALLOC=%s is not a count; ignored\n", text);
+        mu_report("CUSHIM_FAIL_HOST_ALLOC=%s is not a count; ignored", text);
         return;
     }
     cpu_fault_fail_nth_alloc(n);

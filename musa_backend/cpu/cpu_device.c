@@ -29,6 +29,7 @@
 #include "cpu_module.h"
 #include "cpu_stream.h"
 #include "cpu_texture.h"
+#include "mu_log.h"
 
 static struct cpu_device devices[CPU_MAX_DEVICES];
 static int device_count;
@@ -117,8 +118,8 @@ static int device_count_from_env(void)
     char *end;
     long n = strtol(text, &end, 10);
     if (*end != '\0' || n < 0 || n > CPU_MAX_DEVICES) {
-        fprintf(stderr, "cushim: CUSHIM_CPU_DEVICES=%s is not a count from 0 to %d; using 1\n",
-                text, CPU_MAX_DEVICES);
+        mu_report("CUSHIM_CPU_DEVICES=%s is not a count from 0 to %d; using 1",
+                  text, CPU_MAX_DEVICES);
         return 1;
     }
     return (int)n;
@@ -132,8 +133,8 @@ static uint64_t memory_from_env(void)
         return bytes;
     uint64_t cap;
     if (!cpu_parse_size(text, &cap) || cap == 0) {
-        fprintf(stderr, "cushim: CUSHIM_CPU_MEMORY=%s is not a size (like 512M or 4G); "
-                        "ignored\n", text);
+        mu_report("CUSHIM_CPU_MEMORY=%s is not a size (like 512M or 4G); "
+                  "ignored", text);
         return bytes;
     }
     return cap < bytes ? cap : bytes;
@@ -181,11 +182,14 @@ static void init_devices(void)
             slice /= 2;
     }
     if (base == MAP_FAILED) {
-        fprintf(stderr, "cushim: cannot reserve address space for the cpu device's memory\n");
+        mu_report("cannot reserve address space for the cpu device's memory");
         init_result = MU_ERROR_OPERATING_SYSTEM;
         device_count = 0;
         return;
     }
+    /* Kernels index device memory at random far more than host code does: 2 MiB pages keep
+     * a large buffer's translations in the TLB (advice only; the kernel may decline). */
+    madvise(base, slice * (uint64_t)device_count, MADV_HUGEPAGE);
     if (memory > slice)
         memory = slice;
     for (int i = 0; i < device_count; i++) {

@@ -17,6 +17,7 @@
 #include "cpu_alloc.h"
 #include "cpu_engine.h"
 #include "cpu_entry.h"
+#include "mu_log.h"
 
 void cpu_module_ref(struct mu_module *module)
 {
@@ -79,20 +80,18 @@ static void explain_missing_ptx(const struct mu_image *images, int n, int unit, 
             sass = im;
     }
     if (newest_ptx != NULL) {
-        fprintf(stderr,
-                "cushim: %s: the binary holds PTX only for compute_%u, newer than compute_%d, the "
-                "newest cushim's cpu device executes; rebuild with "
-                "-gencode arch=compute_%d,code=compute_%d\n",
-                what, newest_ptx->sm, CPU_MAX_PTX_SM, CPU_MAX_PTX_SM, CPU_MAX_PTX_SM);
+        mu_report("%s: the binary holds PTX only for compute_%u, newer than compute_%d, the "
+                  "newest cushim's cpu device executes; rebuild with "
+                  "-gencode arch=compute_%d,code=compute_%d",
+                  what, newest_ptx->sm, CPU_MAX_PTX_SM, CPU_MAX_PTX_SM, CPU_MAX_PTX_SM);
     } else if (sass != NULL) {
         unsigned sm = sass->sm <= CPU_MAX_PTX_SM ? sass->sm : CPU_MAX_PTX_SM;
-        fprintf(stderr,
-                "cushim: %s: the binary holds only SASS for sm_%u and no PTX; cushim runs "
-                "kernels from PTX: rebuild with -gencode arch=compute_%u,code=compute_%u (or "
-                "-arch=sm_%u, which embeds both)\n",
-                what, sass->sm, sm, sm, sm);
+        mu_report("%s: the binary holds only SASS for sm_%u and no PTX; cushim runs "
+                  "kernels from PTX: rebuild with -gencode arch=compute_%u,code=compute_%u (or "
+                  "-arch=sm_%u, which embeds both)",
+                  what, sass->sm, sm, sm, sm);
     } else {
-        fprintf(stderr, "cushim: %s: the binary holds no device code\n", what);
+        mu_report("%s: the binary holds no device code", what);
     }
 }
 
@@ -171,7 +170,7 @@ MUresult cpu_muModuleLoad(MUmodule *out, int ordinal, const struct mu_image *ima
     if (what == NULL)
         what = "module";
     if (num_images == 0) {
-        fprintf(stderr, "cushim: %s: the binary holds no device code\n", what);
+        mu_report("%s: the binary holds no device code", what);
         return MU_ERROR_NO_KERNEL_IMAGE_FOR_DEVICE;
     }
     struct mu_module *module = cpu_calloc(1, sizeof *module);

@@ -14,7 +14,8 @@ NVCC ?= $(firstword $(wildcard /usr/local/cuda/bin/nvcc) nvcc)
 CUSHIM_LIB_DIR ?= $(or $(LIBDIR),build/lib)
 BENCH_CC ?= $(CC)
 BENCH_CFLAGS ?= -std=c11 -O2 -Wall -Wextra -Werror
-BENCH_ENGINE_SRCS := $(wildcard musa_backend/cpu/engine/*.c) $(wildcard musa_backend/cpu/ptx/*.c)
+BENCH_ENGINE_SRCS := $(wildcard musa_backend/cpu/engine/*.c) $(wildcard musa_backend/cpu/ptx/*.c) \
+                     musa_backend/mu_log.c
 BENCH_ENGINE_HDRS := $(wildcard musa_backend/cpu/engine/*.h musa_backend/cpu/ptx/*.h \
                      musa_backend/cpu/ptx/*.def musa_backend/*.h include/cushim/*.h)
 

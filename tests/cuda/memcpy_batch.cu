@@ -89,6 +89,106 @@ int main()
         CHECK(cudaFree(m1));
         CHECK(cudaFree(m2));
     }
+    // cudaMemcpy3DBatchAsync: a sub-box of a padded host volume to tightly packed device memory,
+    // that to a 2-D float array and back to a padded host buffer, and array to array; extents
+    // in elements (bytes between pointers), rows and layers given in elements.
+    {
+        const size_t W = 7, H = 5, D = 3, ROW = 11, LAYER = 9; // copy box and host padding
+        static unsigned char vol[LAYER * ROW * (D + 1)], flat[W * H * D];
+        for (size_t i = 0; i < sizeof vol; i++)
+            vol[i] = (unsigned char)(i * 37 + 5);
+        unsigned char *dev;
+        CHECK(cudaMalloc(&dev, W * H * D));
+        cudaMemcpy3DBatchOp op = {};
+        op.src.type = cudaMemcpyOperandTypePointer;
+        op.src.op.ptr.ptr = vol + ROW + 2; // starting at row 1, column 2 of layer 0
+        op.src.op.ptr.rowLength = ROW;
+        op.src.op.ptr.layerHeight = LAYER;
+        op.dst.type = cudaMemcpyOperandTypePointer;
+        op.dst.op.ptr.ptr = dev; // rowLength and layerHeight 0: tightly packed
+        op.extent = make_cudaExtent(W, H, D);
+        op.srcAccessOrder = cudaMemcpySrcAccessOrderStream;
+        CHECK(cudaMemcpy3DBatchAsync(1, &op, 0, s));
+        CHECK(cudaStreamSynchronize(s));
+        CHECK(cudaMemcpy(flat, dev, sizeof flat, cudaMemcpyDeviceToHost));
+        int bad = 0;
+        for (size_t z = 0; z < D; z++)
+            for (size_t y = 0; y < H; y++)
+                for (size_t x = 0; x < W; x++)
+                    bad += flat[(z * H + y) * W + x] != vol[z * LAYER * ROW + (y + 1) * ROW + x + 2];
+        EXPECT_EQ_LL(bad, 0);
+
+        // floats into a 2-D array at offset (1, 2), back out into rows of 6 floats, and array to
+        // array; two copies in one batch
+        const size_t AW = 8, AH = 6, CW = 4, CH = 3;
+        float src[CH][CW], out[CH][6] = {}, out2[CH][CW] = {};
+        for (size_t y = 0; y < CH; y++)
+            for (size_t x = 0; x < CW; x++)
+                src[y][x] = (float)(y * 10 + x) + 0.5f;
+        cudaChannelFormatDesc fdesc = cudaCreateChannelDesc<float>();
+        cudaArray_t arr, arr2, bytes_arr;
+        CHECK(cudaMallocArray(&arr, &fdesc, AW, AH));
+        CHECK(cudaMallocArray(&arr2, &fdesc, AW, AH));
+        cudaChannelFormatDesc bdesc = cudaCreateChannelDesc<unsigned char>();
+        CHECK(cudaMallocArray(&bytes_arr, &bdesc, AW, AH));
+        cudaMemcpy3DBatchOp ops[2] = {};
+        ops[0].src.type = cudaMemcpyOperandTypePointer;
+        ops[0].src.op.ptr.ptr = src;
+        ops[0].dst.type = cudaMemcpyOperandTypeArray;
+        ops[0].dst.op.array.array = arr;
+        ops[0].dst.op.array.offset = {1, 2, 0};
+        ops[0].extent = make_cudaExtent(CW, CH, 1);
+        ops[0].srcAccessOrder = cudaMemcpySrcAccessOrderDuringApiCall;
+        CHECK(cudaMemcpy3DBatchAsync(1, ops, 0, s));
+        src[0][0] = -1.0f; // read during the call: the array keeps 0.5
+        ops[0].src = ops[0].dst;
+        ops[0].dst = cudaMemcpy3DOperand{};
+        ops[0].dst.type = cudaMemcpyOperandTypePointer;
+        ops[0].dst.op.ptr.ptr = out;
+        ops[0].dst.op.ptr.rowLength = 6;
+        ops[0].srcAccessOrder = cudaMemcpySrcAccessOrderStream;
+        ops[1].src = ops[0].src;
+        ops[1].dst.type = cudaMemcpyOperandTypeArray;
+        ops[1].dst.op.array.array = arr2;
+        ops[1].extent = ops[0].extent;
+        ops[1].srcAccessOrder = cudaMemcpySrcAccessOrderAny;
+        CHECK(cudaMemcpy3DBatchAsync(2, ops, 0, s));
+        CHECK(cudaStreamSynchronize(s));
+        CHECK(cudaMemcpy2DFromArray(out2, CW * sizeof(float), arr2, 0, 0, CW * sizeof(float), CH,
+                                    cudaMemcpyDeviceToHost));
+        bad = 0;
+        for (size_t y = 0; y < CH; y++)
+            for (size_t x = 0; x < CW; x++) {
+                float want = (float)(y * 10 + x) + 0.5f;
+                bad += out[y][x] != want;
+                bad += out2[y][x] != want;
+            }
+        EXPECT_EQ_LL(bad, 0);
+
+        // argument checks
+        EXPECT_ERR(cudaMemcpy3DBatchAsync(0, ops, 0, s), cudaErrorInvalidValue);
+        EXPECT_ERR(cudaMemcpy3DBatchAsync(1, NULL, 0, s), cudaErrorInvalidValue);
+        EXPECT_ERR(cudaMemcpy3DBatchAsync(1, ops, 1, s), cudaErrorInvalidValue);
+        EXPECT_ERR(cudaMemcpy3DBatchAsync(1, ops, 0, cudaStreamLegacy), cudaErrorInvalidValue);
+        cudaMemcpy3DBatchOp badop = ops[0];
+        badop.extent.height = 0;
+        EXPECT_ERR(cudaMemcpy3DBatchAsync(1, &badop, 0, s), cudaErrorInvalidValue);
+        badop = ops[0];
+        badop.dst.op.ptr.rowLength = CW - 1; // shorter than a row of the copy
+        EXPECT_ERR(cudaMemcpy3DBatchAsync(1, &badop, 0, s), cudaErrorInvalidValue);
+        badop = ops[0];
+        badop.srcAccessOrder = cudaMemcpySrcAccessOrderInvalid;
+        EXPECT_ERR(cudaMemcpy3DBatchAsync(1, &badop, 0, s), cudaErrorInvalidValue);
+        badop = ops[1];
+        badop.dst.op.array.array = bytes_arr; // 1-byte elements against 4-byte ones
+        EXPECT_ERR(cudaMemcpy3DBatchAsync(1, &badop, 0, s), cudaErrorInvalidValue);
+        cudaGetLastError();
+        CHECK(cudaFreeArray(arr));
+        CHECK(cudaFreeArray(arr2));
+        CHECK(cudaFreeArray(bytes_arr));
+        CHECK(cudaFree(dev));
+    }
+
     CHECK(cudaFree(a));
     CHECK(cudaFree(b));
     CHECK(cudaStreamDestroy(s));

@@ -14,7 +14,7 @@ FUZZ_SRC_fatbin := shim/fatbin.c
 FUZZ_LIBS_fatbin := -lzstd
 FUZZ_SRC_ptx := $(wildcard musa_backend/cpu/ptx/*.c)
 FUZZ_OPTS_ptx := -dict=$(FUZZ_DIR)/ptx.dict
-FUZZ_SRC_launch := $(wildcard musa_backend/cpu/ptx/*.c musa_backend/cpu/engine/*.c)
+FUZZ_SRC_launch := $(wildcard musa_backend/cpu/ptx/*.c musa_backend/cpu/engine/*.c) musa_backend/mu_log.c
 FUZZ_LIBS_launch := -lffi -lm -pthread
 # Fuzzed kernels printf whatever they like: stdout is closed (crash reports go to stderr).
 FUZZ_OPTS_launch := -dict=$(FUZZ_DIR)/ptx.dict -close_fd_mask=1

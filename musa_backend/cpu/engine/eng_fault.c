@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "eng_internal.h"
+#include "mu_log.h"
 
 void eng_describe_insn(const struct engine_module *mod, uint32_t src, char *buf, size_t len,
                        uint32_t *line)
@@ -44,10 +45,9 @@ int eng_fault(eng_warp *w, const eng_insn *in, int lane, MUresult err, const cha
         eng_describe_insn(b->mod, in ? in->src : ENG_NONE, insn, sizeof insn, &line);
         if (lane < 0 || lane >= ENG_LANES)
             lane = 0;
-        fprintf(stderr,
-                "cushim: kernel %s: %s at block (%u,%u,%u) thread (%u,%u,%u): PTX line %u: %s\n",
-                b->k->name, what, b->ctaid[0], b->ctaid[1], b->ctaid[2], w->tid[0][lane],
-                w->tid[1][lane], w->tid[2][lane], line, insn);
+        mu_report("kernel %s: %s at block (%u,%u,%u) thread (%u,%u,%u): PTX line %u: %s",
+                  b->k->name, what, b->ctaid[0], b->ctaid[1], b->ctaid[2], w->tid[0][lane],
+                  w->tid[1][lane], w->tid[2][lane], line, insn);
         fflush(stderr);
     }
     return ENG_FAULT;

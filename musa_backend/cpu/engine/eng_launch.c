@@ -20,6 +20,7 @@
 
 #include "eng_child.h"
 #include "eng_internal.h"
+#include "mu_log.h"
 
 struct running {
     eng_job *job;
@@ -47,8 +48,8 @@ static int thread_count_from_env(void)
         if (*end == 0 && v >= 1 && v <= 1024)
             n = v;
         else
-            fprintf(stderr, "cushim: CUSHIM_CPU_THREADS='%s' is not a number from 1 to 1024; using %ld\n",
-                    e, n < 1 ? 1L : n);
+            mu_report("CUSHIM_CPU_THREADS='%s' is not a number from 1 to 1024; using %ld",
+                      e, n < 1 ? 1L : n);
     }
     return n < 1 ? 1 : (int)n;
 }
@@ -202,7 +203,7 @@ static void report_unsupported(const struct engine_kernel *k)
             snprintf(form + n, sizeof form - n, " %s", ptx_str(pm, pm->funcs[callee->index].name));
         }
     }
-    fprintf(stderr, "cushim: kernel %s: unsupported PTX '%s' at line %u\n", k->name, form, pi->line);
+    mu_report("kernel %s: unsupported PTX '%s' at line %u", k->name, form, pi->line);
 }
 
 MUresult engine_kernel_check(const engine_kernel *k)

@@ -17,6 +17,7 @@
 
 #include "eng_builtin.h"
 #include "eng_module.h"
+#include "mu_log.h"
 
 static uint64_t align_up(uint64_t v, uint64_t a)
 {
@@ -387,7 +388,7 @@ MUresult engine_module_load(engine_module **out, const char *ptx, size_t len,
             module_free(mod);
             return MU_ERROR_MEMORY_ALLOCATION;
         }
-        fprintf(stderr, "cushim: %s: invalid PTX: %s\n", what, err);
+        mu_report("%s: invalid PTX: %s", what, err);
         module_free(mod);
         return MU_ERROR_INVALID_PTX;
     }
@@ -418,14 +419,14 @@ MUresult engine_module_load(engine_module **out, const char *ptx, size_t len,
         return r;
     }
     if (place_shared(mod) != MU_SUCCESS) {
-        fprintf(stderr, "cushim: %s: invalid PTX: more than %u bytes of shared memory\n", what,
-                ENG_MAX_SHARED);
+        mu_report("%s: invalid PTX: more than %u bytes of shared memory", what,
+                  ENG_MAX_SHARED);
         module_free(mod);
         return MU_ERROR_INVALID_PTX;
     }
     if (place_locals(mod) != MU_SUCCESS) {
-        fprintf(stderr, "cushim: %s: invalid PTX: a function with more than %u bytes of local "
-                        "memory per thread\n", what, ENG_MAX_LOCAL);
+        mu_report("%s: invalid PTX: a function with more than %u bytes of local "
+                  "memory per thread", what, ENG_MAX_LOCAL);
         module_free(mod);
         return MU_ERROR_INVALID_PTX;
     }
