@@ -50,8 +50,8 @@ static void open_destination(void)
     else if (strcmp(where, "stderr") == 0)
         destination = stderr;
     else if ((destination = fopen(where, "a")) == NULL)
-        fprintf(stderr, "cushim: CUDA_LOG_FILE=%s cannot be opened for writing; not logging there\n",
-                where);
+        fprintf(stderr, "cushim: CUDA_LOG_FILE=%s cannot be opened for writing; not logging "
+                        "there\n", where);
 }
 
 /* Keep one line, dropping the oldest ones past the capacity.  Called with the lock held. */

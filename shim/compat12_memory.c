@@ -1,7 +1,7 @@
 /*
  * compat12_memory.c - CUDA 12's managed-memory and pointer calls for libcudart.so.12:
- * cudaMemAdvise and cudaMemPrefetchAsync naming a device by number, and cudaPointerGetAttributes
- * with CUDA 12's shorter struct.
+ * cudaMemAdvise and cudaMemPrefetchAsync naming a device by number, cudaPointerGetAttributes
+ * with CUDA 12's shorter struct, and the batch copies of CUDA 12.8 that report the failing copy.
  *
  * A CUDA 12 device number is a CUDA 13 location: cudaCpuDeviceId means the host, any other
  * number a device (CUDA 13 judges whether it is a valid one, as CUDA 12 did).
@@ -10,6 +10,7 @@
 
 #include "api.h"
 #include "api12.h"
+#include "memcpy.h"
 
 static struct cudaMemLocation location_of(int device)
 {
@@ -49,4 +50,19 @@ cudaError_t compat12_cudaPointerGetAttributes(struct cudaPointerAttributes *attr
     if (error == cudaSuccess)
         memcpy(attributes, &whole, CUSHIM_CUDA12_SIZEOF_cudaPointerAttributes);
     return error;
+}
+
+cudaError_t compat12_cudaMemcpyBatchAsync(void **dsts, void **srcs, size_t *sizes, size_t count,
+                                          struct cudaMemcpyAttributes *attrs, size_t *attrsIdxs,
+                                          size_t numAttrs, size_t *failIdx, cudaStream_t stream)
+{
+    return cushim_memcpy_batch(dsts, (const void *const *)srcs, sizes, count, attrs, attrsIdxs,
+                               numAttrs, failIdx, stream);
+}
+
+cudaError_t compat12_cudaMemcpy3DBatchAsync(size_t numOps, struct cudaMemcpy3DBatchOp *opList,
+                                            size_t *failIdx, unsigned long long flags,
+                                            cudaStream_t stream)
+{
+    return cushim_memcpy3d_batch(numOps, opList, flags, failIdx, stream);
 }

@@ -12,7 +12,8 @@
 
 void cushim_log_failure(const char *name, cudaError_t result)
 {
-    mu_log(cudaLogLevelError, name, "Returning %d (%s)", (int)result, impl_cudaGetErrorName(result));
+    mu_log(cudaLogLevelError, name, "Returning %d (%s)", (int)result,
+           impl_cudaGetErrorName(result));
 }
 
 cudaError_t impl_cudaLogsRegisterCallback(cudaLogsCallback_t callbackFunc, void *userData,

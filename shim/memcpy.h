@@ -24,4 +24,13 @@ cudaError_t cushim_copy(const struct cushim_copy *copy, cudaStream_t stream, int
 cudaError_t cushim_copy_from_3d_arrays(const struct cudaMemcpy3DParms *p,
                                        struct cushim_copy *out);
 
+/* The batch copies (memcpy_batch.c), for CUDA 13's calls and CUDA 12's: *fail_idx (may be
+ * NULL) gets the index of the copy a failure belongs to, or SIZE_MAX. */
+cudaError_t cushim_memcpy_batch(void *const *dsts, const void *const *srcs, const size_t *sizes,
+                                size_t count, struct cudaMemcpyAttributes *attrs,
+                                size_t *attrsIdxs, size_t numAttrs, size_t *fail_idx,
+                                cudaStream_t stream);
+cudaError_t cushim_memcpy3d_batch(size_t numOps, struct cudaMemcpy3DBatchOp *opList,
+                                  unsigned long long flags, size_t *fail_idx, cudaStream_t stream);
+
 #endif

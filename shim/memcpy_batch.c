@@ -11,10 +11,12 @@
  * it is, which is one of the contents "undefined" allows.
  * Must not: copy or check memory itself (memcpy.c and memory.c do).
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "api.h"
 #include "arrays.h"
+#include "memcpy.h"
 #include "memory_map.h"
 #include "streams.h"
 
@@ -42,7 +44,8 @@ static int runs_ok(const size_t *idxs, size_t runs, size_t count)
 /* A source access order and copy flags as NVIDIA documents them. */
 static int access_ok(enum cudaMemcpySrcAccessOrder order, unsigned flags)
 {
-    return (order == cudaMemcpySrcAccessOrderStream || order == cudaMemcpySrcAccessOrderDuringApiCall ||
+    return (order == cudaMemcpySrcAccessOrderStream ||
+            order == cudaMemcpySrcAccessOrderDuringApiCall ||
             order == cudaMemcpySrcAccessOrderAny) &&
            (flags & ~(unsigned)cudaMemcpyFlagPreferOverlapWithCompute) == 0;
 }
@@ -56,29 +59,44 @@ static size_t run_of(const size_t *idxs, size_t runs, size_t i)
     return k;
 }
 
+/* Both the CUDA 13 call and CUDA 12's (whose *fail_idx names the copy a failure belongs to,
+ * SIZE_MAX for one that belongs to none). */
+cudaError_t cushim_memcpy_batch(void *const *dsts, const void *const *srcs, const size_t *sizes,
+                                size_t count, struct cudaMemcpyAttributes *attrs,
+                                size_t *attrsIdxs, size_t numAttrs, size_t *fail_idx,
+                                cudaStream_t stream)
+{
+    size_t failed = SIZE_MAX;
+    cudaError_t error = cudaSuccess;
+    if (count == 0 || dsts == NULL || srcs == NULL || sizes == NULL || attrs == NULL ||
+        !runs_ok(attrsIdxs, numAttrs, count))
+        error = cudaErrorInvalidValue;
+    for (size_t k = 0; k < numAttrs && error == cudaSuccess; k++)
+        if (!access_ok(attrs[k].srcAccessOrder, attrs[k].flags))
+            error = cudaErrorInvalidValue;
+    if (error == cudaSuccess)
+        error = batch_stream(stream);
+    int during_call = 0;
+    for (size_t k = 0; k < numAttrs && error == cudaSuccess; k++)
+        during_call |= attrs[k].srcAccessOrder == cudaMemcpySrcAccessOrderDuringApiCall;
+    for (size_t i = 0; i < count && error == cudaSuccess; i++)
+        if ((error = impl_cudaMemcpyAsync(dsts[i], srcs[i], sizes[i], cudaMemcpyDefault,
+                                          stream)) != cudaSuccess)
+            failed = i;
+    /* sources read during the call must have been read when it returns */
+    if (error == cudaSuccess && during_call)
+        error = impl_cudaStreamSynchronize(stream);
+    if (error != cudaSuccess && fail_idx != NULL)
+        *fail_idx = failed;
+    return error;
+}
+
 cudaError_t impl_cudaMemcpyBatchAsync(void *const *dsts, const void *const *srcs,
                                       const size_t *sizes, size_t count,
                                       struct cudaMemcpyAttributes *attrs, size_t *attrsIdxs,
                                       size_t numAttrs, cudaStream_t stream)
 {
-    if (count == 0 || dsts == NULL || srcs == NULL || sizes == NULL || attrs == NULL ||
-        !runs_ok(attrsIdxs, numAttrs, count))
-        return cudaErrorInvalidValue;
-    for (size_t k = 0; k < numAttrs; k++)
-        if (!access_ok(attrs[k].srcAccessOrder, attrs[k].flags))
-            return cudaErrorInvalidValue;
-    cudaError_t error = batch_stream(stream);
-    if (error != cudaSuccess)
-        return error;
-    int during_call = 0;
-    for (size_t k = 0; k < numAttrs; k++)
-        during_call |= attrs[k].srcAccessOrder == cudaMemcpySrcAccessOrderDuringApiCall;
-    for (size_t i = 0; i < count && error == cudaSuccess; i++)
-        error = impl_cudaMemcpyAsync(dsts[i], srcs[i], sizes[i], cudaMemcpyDefault, stream);
-    /* sources read during the call must have been read when it returns */
-    if (error == cudaSuccess && during_call)
-        error = impl_cudaStreamSynchronize(stream);
-    return error;
+    return cushim_memcpy_batch(dsts, srcs, sizes, count, attrs, attrsIdxs, numAttrs, NULL, stream);
 }
 
 /* Element size of an array operand (0: not a live array), or 1 for a pointer operand. */
@@ -132,25 +150,37 @@ static cudaError_t batch_op_parms(const struct cudaMemcpy3DBatchOp *op, struct c
     return cudaSuccess;
 }
 
-cudaError_t impl_cudaMemcpy3DBatchAsync(size_t numOps, struct cudaMemcpy3DBatchOp *opList,
-                                        unsigned long long flags, cudaStream_t stream)
+cudaError_t cushim_memcpy3d_batch(size_t numOps, struct cudaMemcpy3DBatchOp *opList,
+                                  unsigned long long flags, size_t *fail_idx, cudaStream_t stream)
 {
-    if (numOps == 0 || opList == NULL || flags != 0)
-        return cudaErrorInvalidValue;
+    size_t failed = SIZE_MAX;
+    cudaError_t error = cudaSuccess;
     struct cudaMemcpy3DParms p;
-    for (size_t i = 0; i < numOps; i++)
-        if (batch_op_parms(&opList[i], &p) != cudaSuccess)
-            return cudaErrorInvalidValue;
-    cudaError_t error = batch_stream(stream);
+    if (numOps == 0 || opList == NULL || flags != 0)
+        error = cudaErrorInvalidValue;
+    for (size_t i = 0; i < numOps && error == cudaSuccess; i++)
+        if ((error = batch_op_parms(&opList[i], &p)) != cudaSuccess)
+            failed = i;
+    if (error == cudaSuccess)
+        error = batch_stream(stream);
     int during_call = 0;
     for (size_t i = 0; i < numOps && error == cudaSuccess; i++) {
         during_call |= opList[i].srcAccessOrder == cudaMemcpySrcAccessOrderDuringApiCall;
         batch_op_parms(&opList[i], &p);
-        error = impl_cudaMemcpy3DAsync(&p, stream);
+        if ((error = impl_cudaMemcpy3DAsync(&p, stream)) != cudaSuccess)
+            failed = i;
     }
     if (error == cudaSuccess && during_call)
         error = impl_cudaStreamSynchronize(stream);
+    if (error != cudaSuccess && fail_idx != NULL)
+        *fail_idx = failed;
     return error;
+}
+
+cudaError_t impl_cudaMemcpy3DBatchAsync(size_t numOps, struct cudaMemcpy3DBatchOp *opList,
+                                        unsigned long long flags, cudaStream_t stream)
+{
+    return cushim_memcpy3d_batch(numOps, opList, flags, NULL, stream);
 }
 
 /* The prefetch locations: a device that exists, or the host. */

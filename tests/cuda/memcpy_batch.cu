@@ -114,8 +114,10 @@ int main()
         int bad = 0;
         for (size_t z = 0; z < D; z++)
             for (size_t y = 0; y < H; y++)
-                for (size_t x = 0; x < W; x++)
-                    bad += flat[(z * H + y) * W + x] != vol[z * LAYER * ROW + (y + 1) * ROW + x + 2];
+                for (size_t x = 0; x < W; x++) {
+                    size_t from = z * LAYER * ROW + (y + 1) * ROW + x + 2;
+                    bad += flat[(z * H + y) * W + x] != vol[from];
+                }
         EXPECT_EQ_LL(bad, 0);
 
         // floats into a 2-D array at offset (1, 2), back out into rows of 6 floats, and array to

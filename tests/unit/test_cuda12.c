@@ -7,11 +7,15 @@
  * this, that they import CUDA 12's versioned symbols.
  */
 #include <check.h>
+#include <dlfcn.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "cushim/cuda_types.h"
 
 #define CUDA12_DIR "tests/data/cuda12"
 
@@ -92,6 +96,83 @@ START_TEST(cuda12_calls_are_traced_by_their_names)
 }
 END_TEST
 
+/* CUDA 12.8's batch copies take a failIdx CUDA 13's do not: called through their CUDA 12
+ * signatures in libcudart.so.12 (in a child process, beside this runner's own copy of the
+ * runtime), a copy between host buffers lands, and a failure names the copy it belongs to, or
+ * SIZE_MAX for one that belongs to none.  The child's exit status is the number of the first
+ * check that failed. */
+typedef cudaError_t (*batch12_fn)(void **, void **, size_t *, size_t,
+                                  struct cudaMemcpyAttributes *, size_t *, size_t, size_t *,
+                                  cudaStream_t);
+typedef cudaError_t (*batch3d12_fn)(size_t, struct cudaMemcpy3DBatchOp *, size_t *,
+                                    unsigned long long, cudaStream_t);
+typedef cudaError_t (*stream_create_fn)(cudaStream_t *);
+typedef cudaError_t (*stream_sync_fn)(cudaStream_t);
+
+static int batch12_child(void)
+{
+    char path[512];
+    const char *libdir = getenv("CUSHIM_LIBDIR");
+    snprintf(path, sizeof path, "%s/libcudart.so.12", libdir ? libdir : "build/lib");
+    void *lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (lib == NULL)
+        return 1;
+    batch12_fn batch = (batch12_fn)dlsym(lib, "cudaMemcpyBatchAsync");
+    batch3d12_fn batch3d = (batch3d12_fn)dlsym(lib, "cudaMemcpy3DBatchAsync");
+    stream_create_fn create = (stream_create_fn)dlsym(lib, "cudaStreamCreate");
+    stream_sync_fn sync = (stream_sync_fn)dlsym(lib, "cudaStreamSynchronize");
+    cudaStream_t s;
+    if (!batch || !batch3d || !create || !sync || create(&s) != cudaSuccess)
+        return 2;
+    char a[64], b[64], c[64];
+    for (int i = 0; i < 64; i++)
+        a[i] = (char)(i * 7 + 1), b[i] = c[i] = 0;
+    void *dsts[2] = {b, c}, *srcs[2] = {a, a + 32};
+    size_t sizes[2] = {64, 32}, idx0 = 0, fail = 12345;
+    struct cudaMemcpyAttributes attr;
+    memset(&attr, 0, sizeof attr);
+    attr.srcAccessOrder = cudaMemcpySrcAccessOrderStream;
+    if (batch(dsts, srcs, sizes, 2, &attr, &idx0, 1, &fail, s) != cudaSuccess ||
+        sync(s) != cudaSuccess || memcmp(a, b, 64) != 0 || memcmp(a + 32, c, 32) != 0 ||
+        fail != 12345)
+        return 3;
+    attr.srcAccessOrder = cudaMemcpySrcAccessOrderInvalid;
+    if (batch(dsts, srcs, sizes, 2, &attr, &idx0, 1, &fail, s) != cudaErrorInvalidValue ||
+        fail != SIZE_MAX)
+        return 4;
+
+    struct cudaMemcpy3DBatchOp ops[2];
+    memset(ops, 0, sizeof ops);
+    for (int i = 0; i < 2; i++) {
+        ops[i].src.type = ops[i].dst.type = cudaMemcpyOperandTypePointer;
+        ops[i].src.op.ptr.ptr = a;
+        ops[i].dst.op.ptr.ptr = c;
+        ops[i].extent = (struct cudaExtent){8, 4, 1};
+        ops[i].srcAccessOrder = cudaMemcpySrcAccessOrderStream;
+    }
+    ops[1].extent.depth = 0;
+    fail = 12345;
+    if (batch3d(2, ops, &fail, 0, s) != cudaErrorInvalidValue || fail != 1)
+        return 5;
+    memset(c, 0, sizeof c);
+    if (batch3d(1, ops, &fail, 0, s) != cudaSuccess || sync(s) != cudaSuccess ||
+        memcmp(a, c, 32) != 0)
+        return 6;
+    return 0;
+}
+
+START_TEST(cuda12_batch_copies_report_the_failing_copy)
+{
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(batch12_child());
+    int status = -1;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "check %d failed (status %d)",
+                  WIFEXITED(status) ? WEXITSTATUS(status) : -1, status);
+}
+END_TEST
+
 Suite *suite_cuda12(void)
 {
     Suite *s = suite_create("cuda12");
@@ -99,6 +180,7 @@ Suite *suite_cuda12(void)
     tcase_set_timeout(tc, 300);
     tcase_add_loop_test(tc, cuda12_program_passes, 0, (int)(sizeof programs / sizeof *programs));
     tcase_add_test(tc, cuda12_calls_are_traced_by_their_names);
+    tcase_add_test(tc, cuda12_batch_copies_report_the_failing_copy);
     suite_add_tcase(s, tc);
     return s;
 }
