@@ -163,6 +163,9 @@ int main()
     static const char *dname[ND] = {"sin", "cos", "exp", "log", "pow", "sqrt", "erf",
                                     "atan2", "tanh", "cbrt", "div", "lgamma", "log1p", "rsqrt"};
     static const double dulp[ND] = {2, 2, 1, 1, 2, 0.5, 2, 2, 2, 1, 0.5, 4, 1, 1};
+    // +0.5 as for floats, except rsqrt: the engine's own rsqrt.approx.f64 must be rounded once
+    // (1.0 / sqrt(a) in double rounds twice and reaches 1.4 ulp, over the documented 1).
+    const double DSLACK = 0.5, RSQRT_SLACK = 0.01;
     double dworst[ND] = {};
     for (int i = 0; i < COUNT; i++) {
         long double a = xd[i], b = yd[i];
@@ -176,15 +179,16 @@ int main()
         for (int f = 0; f < ND; f++) {
             double got = od[i * ND + f];
             long double err = fabsl((long double)got - ref[f]) / ulp_d((double)ref[f]);
-            if (!(err <= dulp[f] + 0.5) && dworst[f] <= dulp[f] + 0.5)
+            if (!(err <= dulp[f] + DSLACK) && dworst[f] <= dulp[f] + DSLACK)
                 fprintf(stderr, "%s(%.17g, %.17g) = %.17g, host %.17Lg (%.1Lf ulp)\n", dname[f], xd[i], yd[i],
                         got, ref[f], err);
             if (err > dworst[f])
                 dworst[f] = (double)err;
         }
     }
-    for (int f = 0; f < ND; f++)
-        EXPECT(dworst[f] <= dulp[f] + 0.5);
+    for (int f = 0; f < ND - 1; f++)
+        EXPECT(dworst[f] <= dulp[f] + DSLACK);
+    EXPECT(dworst[ND - 1] <= dulp[ND - 1] + RSQRT_SLACK); // rsqrt
     for (int f = 0; f < NF; f++)
         printf("%s: %.2f ulp\n", fname[f], worst[f]);
     for (int f = 0; f < ND; f++)

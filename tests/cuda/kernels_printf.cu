@@ -15,6 +15,12 @@ __global__ void say(int i, unsigned u, long long ll, float f, double d, const ch
     printf("char %c%c string %s %.3s %8s|\n", 'o', 'k', s, s, "pad");
     printf("percent %% and nothing else\n");
     printf("mixed %d %s %.2f %c %lld\n", threadIdx.x, s, f * 2, 'z', ll * 2);
+    // CUDA passes 32 arguments at most: a specifier past them is printed as written and the
+    // rest of the format goes on
+    printf("%d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d "
+           "%d %d %d %d %d tail\n",
+           1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
+           25, 26, 27, 28, 29, 30, 31, 32, 33);
 }
 
 __global__ void several_blocks()

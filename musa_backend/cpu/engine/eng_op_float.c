@@ -282,7 +282,9 @@ ENG_EW1(h_ex2_f32_ftz, float, float, eng_canon32(ftzf(exp2f(ftzf(a)))))
 ENG_EW1(h_tanh_f32, float, float, eng_canon32(tanhf(a)))
 ENG_EW1(h_sqrt_f64, double, double, eng_canon64(sqrt(a)))
 ENG_EW1(h_rcp_f64, double, double, eng_canon64(1.0 / a))
-ENG_EW1(h_rsqrt_f64, double, double, eng_canon64(1.0 / sqrt(a)))
+/* 1.0 / sqrt(a) in double rounds twice (up to ~1.5 ulp); CUDA documents rsqrt() (which is
+ * exactly rsqrt.approx.f64) to 1 ulp, so compute it in wider precision and round once */
+ENG_EW1(h_rsqrt_f64, double, double, eng_canon64((double)(1.0L / sqrtl((long double)a))))
 
 /* rcp.approx.ftz.f64: the GPU keeps only the high 20 mantissa bits of the input; the result is
  * an approximation, so the exact reciprocal is within its error bound */

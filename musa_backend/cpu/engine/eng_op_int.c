@@ -112,7 +112,9 @@ static inline uint32_t *carry(eng_warp *w)
     return ENG_SLOT(uint32_t, w, ENG_F_CARRY);
 }
 
-/* mode bit 0: use carry-in; bit 1: write carry-out; bit 2: subtract */
+/* mode bit 0: use carry-in; bit 1: write carry-out; bit 2: subtract.  As on the hardware, a
+ * subtraction computes a + ~b + CF, so after sub.cc the flag is 1 when there was NO borrow
+ * (nvcc's own __int128 division reads it with addc after subc.cc). */
 #define DEF_CARRY(sfx, UT)                                                                  \
     ENG_H(h_addcc_##sfx)                                                                    \
     {                                                                                       \
@@ -129,11 +131,13 @@ static inline uint32_t *carry(eng_warp *w)
                 UT y = (UT)(x + ci);                                                        \
                 co |= y < x;                                                                \
                 x = y;                                                                      \
-            } else {                                                                        \
+            } else { /* a + ~b + CF: the flag holds the carry, i.e. NOT the borrow */       \
+                UT bi = usec ? (UT)(ci ^ 1) : 0;                                            \
                 x = (UT)(a - b);                                                            \
                 co = a < b;                                                                 \
-                co |= x < ci;                                                               \
-                x = (UT)(x - ci);                                                           \
+                co |= x < bi;                                                               \
+                x = (UT)(x - bi);                                                           \
+                co ^= 1;                                                                    \
             }                                                                               \
             r[l] = x;                                                                       \
             cout |= co << l;                                                                \
@@ -231,6 +235,63 @@ static int widths_ok(eng_lower *L, unsigned n, ptx_type t)
     return 1;
 }
 
+/* min/max.relu.s32: negative results clamp to 0 */
+ENG_EW2(h_minrelu_s32, int32_t, int32_t, (a < b ? a : b) < 0 ? 0 : (a < b ? a : b))
+ENG_EW2(h_maxrelu_s32, int32_t, int32_t, (a > b ? a : b) < 0 ? 0 : (a > b ? a : b))
+
+/* .u16x2/.s16x2 (sm_90): the operation on each 16-bit half; .relu clamps negative halves to 0 */
+static inline uint32_t pk16(uint32_t a, uint32_t b, int op, int sgn, int relu)
+{
+    uint32_t r = 0;
+    for (int h = 0; h < 32; h += 16) {
+        uint32_t ua = (a >> h) & 0xffffu, ub = (b >> h) & 0xffffu;
+        int32_t x = sgn ? (int16_t)ua : (int32_t)ua, y = sgn ? (int16_t)ub : (int32_t)ub, v;
+        switch (op) {
+        case 0: v = (int32_t)(ua + ub); break;
+        case 1: v = (int32_t)(ua - ub); break;
+        case 2: v = x < y ? x : y; break;
+        default: v = x > y ? x : y; break;
+        }
+        if (relu && (int16_t)(uint16_t)v < 0)
+            v = 0;
+        r |= ((uint32_t)v & 0xffffu) << h;
+    }
+    return r;
+}
+ENG_EW2(h_add_16x2, uint32_t, uint32_t, pk16(a, b, 0, 0, 0))
+ENG_EW2(h_sub_16x2, uint32_t, uint32_t, pk16(a, b, 1, 0, 0))
+ENG_EW2(h_min_u16x2, uint32_t, uint32_t, pk16(a, b, 2, 0, 0))
+ENG_EW2(h_max_u16x2, uint32_t, uint32_t, pk16(a, b, 3, 0, 0))
+ENG_EW2(h_min_s16x2, uint32_t, uint32_t, pk16(a, b, 2, 1, 0))
+ENG_EW2(h_max_s16x2, uint32_t, uint32_t, pk16(a, b, 3, 1, 0))
+ENG_EW2(h_minrelu_s16x2, uint32_t, uint32_t, pk16(a, b, 2, 1, 1))
+ENG_EW2(h_maxrelu_s16x2, uint32_t, uint32_t, pk16(a, b, 3, 1, 1))
+
+static int lower_16x2(eng_lower *L, const ptx_insn *pi, ptx_type t)
+{
+    int s = t == PTX_T_S16X2, relu = eng_has(pi, PTX_MOD_RELU), mn = pi->op == PTX_OP_MIN;
+    eng_fn f = NULL;
+    if (!widths_ok(L, 3, PTX_T_U32) || eng_has(pi, PTX_MOD_SAT) || eng_has(pi, PTX_MOD_CC))
+        return eng_unsupported(L);
+    switch (pi->op) {
+    case PTX_OP_ADD:
+    case PTX_OP_SUB:
+        if (!relu)
+            f = pi->op == PTX_OP_ADD ? h_add_16x2 : h_sub_16x2;
+        break;
+    case PTX_OP_MIN:
+    case PTX_OP_MAX:
+        if (!s)
+            f = relu ? NULL : mn ? h_min_u16x2 : h_max_u16x2;
+        else
+            f = relu ? (mn ? h_minrelu_s16x2 : h_maxrelu_s16x2) : (mn ? h_min_s16x2 : h_max_s16x2);
+        break;
+    default:
+        break;
+    }
+    return f ? eng_lower_dab(L, f, PTX_T_U32) : eng_unsupported(L);
+}
+
 static int lower_carry(eng_lower *L, const ptx_insn *pi, ptx_type t, int ti)
 {
     int is64 = ti == ENG_I_U64 || ti == ENG_I_S64;
@@ -313,6 +374,8 @@ int eng_lower_int(eng_lower *L, const ptx_insn *pi)
     if (pi->op == PTX_OP_DP4A || pi->op == PTX_OP_DP2A)
         return lower_dot(L, pi);
     ptx_type t = eng_type(pi, 0);
+    if ((t == PTX_T_U16X2 || t == PTX_T_S16X2) && pi->ntypes == 1)
+        return lower_16x2(L, pi, t);
     int ti = eng_int_index(t);
     if (ti < 0 || pi->ntypes != 1)
         return eng_unsupported(L);
@@ -356,8 +419,11 @@ int eng_lower_int(eng_lower *L, const ptx_insn *pi)
         return widths_ok(L, 3, t) ? eng_lower_dab(L, fn_rem[ti], t) : eng_unsupported(L);
     case PTX_OP_MIN:
     case PTX_OP_MAX:
-        if (!widths_ok(L, 3, t) || eng_has(pi, PTX_MOD_RELU))
+        if (!widths_ok(L, 3, t))
             return eng_unsupported(L);
+        if (eng_has(pi, PTX_MOD_RELU))
+            return ti == ENG_I_S32 ? eng_lower_dab(L, pi->op == PTX_OP_MIN ? h_minrelu_s32 : h_maxrelu_s32, t)
+                                   : eng_unsupported(L);
         return eng_lower_dab(L, pi->op == PTX_OP_MIN ? fn_min[ti] : fn_max[ti], t);
     case PTX_OP_NEG:
         return widths_ok(L, 2, t) ? eng_lower_da(L, fn_neg[ti], t) : eng_unsupported(L);

@@ -55,7 +55,7 @@ int eng_vprintf(eng_warp *w, int lane, uint64_t fmt_addr, uint64_t args_addr)
     values[0] = &stream;
     types[1] = &ffi_type_pointer;
     values[1] = &outp;
-    int nargs = 0;
+    int nargs = 0, exhausted = 0;
     size_t o = 0, aoff = 0;
     for (size_t i = 0; i < flen;) {
         if (fmt[i] != '%') {
@@ -139,8 +139,8 @@ int eng_vprintf(eng_warp *w, int lane, uint64_t fmt_addr, uint64_t args_addr)
         if (conv == 's' && longs)
             bad_len = 1;
         /* consume '*' arguments, then the value */
-        int ok = 1, nargs_before = nargs;
-        for (int s = 0; s <= stars; s++) {
+        int ok = !exhausted, nargs_before = nargs;
+        for (int s = 0; ok && s <= stars; s++) {
             enum akind k = s < stars ? AK_INT : kind;
             size_t sz = (k == AK_INT) ? 4 : 8;
             aoff = (aoff + sz - 1) & ~(sz - 1);
@@ -195,8 +195,16 @@ int eng_vprintf(eng_warp *w, int lane, uint64_t fmt_addr, uint64_t args_addr)
             /* print nothing for this conversion; its bytes in the buffer are skipped */
             o = spec_start;
             nargs = nargs_before;
-            if (!ok)
-                break;
+            if (!ok || exhausted) {
+                /* past the 32 arguments CUDA passes (or past the buffer): as on the GPU, the
+                 * specifier is printed as written and the rest of the format goes on */
+                exhausted = 1;
+                for (size_t k = start; k < i; k++) {
+                    out[o++] = (char)fmt[k];
+                    if (fmt[k] == '%')
+                        out[o++] = '%';
+                }
+            }
             continue;
         }
         out[o++] = conv;
