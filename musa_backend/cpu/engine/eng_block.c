@@ -154,6 +154,7 @@ void eng_block_start(eng_block *b, uint64_t linear)
         f->members = w->exists;
         f->returned = f->parked = f->syncwait = f->barwait = 0;
         f->local_base = 0;
+        f->dyn_bytes = 0;
         f->call_pc = ENG_NONE;
         f->func = k->func;
         w->exited = ~w->exists;

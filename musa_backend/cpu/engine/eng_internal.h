@@ -139,7 +139,7 @@ struct engine_kernel {
     uint32_t local_bytes;      /* local memory of the kernel frame per thread */
     uint32_t unsupported;      /* ptx insn index of the first unsupported insn it can reach, or NONE */
     uint32_t unsupported_func; /* ptx function holding it */
-    uint32_t uses_calls;
+    uint32_t uses_calls;  /* needs a stack: it calls functions or alloca()s */
     uint64_t call_stack; /* local memory its deepest non-recursive chain of calls needs */
     uint32_t maxntid[3], reqntid[3];
 };
@@ -189,6 +189,7 @@ typedef struct eng_frame {
     uint32_t syncwait;   /* lanes waiting at a warp-synchronous insn for the others */
     uint32_t barwait;    /* lanes waiting at a CTA barrier */
     uint32_t local_base; /* this frame's offset in each lane's local memory */
+    uint32_t dyn_bytes;  /* alloca'd after its static locals (eng_op_stack.c) */
     uint32_t lane_pc[ENG_LANES];
 } eng_frame;
 

@@ -78,6 +78,7 @@ int eng_cvt_narrow_form(const ptx_insn *pi);
 int eng_lower_cvt_narrow(eng_lower *L, const ptx_insn *pi);
 int eng_lower_mov(eng_lower *L, const ptx_insn *pi);
 int eng_lower_mem(eng_lower *L, const ptx_insn *pi);
+int eng_lower_stack(eng_lower *L, const ptx_insn *pi);
 int eng_lower_atom(eng_lower *L, const ptx_insn *pi);
 int eng_lower_ctrl(eng_lower *L, const ptx_insn *pi);
 int eng_lower_sync(eng_lower *L, const ptx_insn *pi);

@@ -316,6 +316,8 @@ static void check_reachability(struct engine_module *mod)
             }
             for (uint32_t i = pf->insns; i < pf->insns + pf->ninsns; i++) {
                 const ptx_insn *in = &pm->insns[i];
+                if (in->op == PTX_OP_ALLOCA) /* needs the stack as a call does */
+                    k->uses_calls = 1;
                 if (in->op != PTX_OP_CALL || in->nopnds < 2)
                     continue;
                 k->uses_calls = 1;

@@ -118,7 +118,10 @@ ENG_H(h_call)
     if (--w->budget <= 0 && eng_slice_end(w, in, ENG_SLICE) == ENG_FAULT)
         return ENG_FAULT;
     int depth = w->depth + 1;
-    uint32_t base = w->frames[w->depth].local_base + mod->funcs[w->frames[w->depth].func].local_bytes;
+    const eng_frame *top = &w->frames[w->depth];
+    uint32_t base = top->local_base + mod->funcs[top->func].local_bytes;
+    if (top->dyn_bytes) /* after what the caller alloca'd, aligned for any local variable */
+        base = (base + top->dyn_bytes + 15u) & ~15u;
     if (!w->local || (uint64_t)base + ef->local_bytes > w->local_stride)
         return eng_fault(w, in, eng_ctz(m), MU_ERROR_LAUNCH_FAILURE,
                          "stack overflow (call depth %d; raise cudaLimitStackSize)", depth);

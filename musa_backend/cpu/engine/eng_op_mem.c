@@ -1035,6 +1035,10 @@ int eng_lower_mem(eng_lower *L, const ptx_insn *pi)
         return lower_cvta(L, pi);
     case PTX_OP_ISSPACEP:
         return lower_isspacep(L, pi);
+    case PTX_OP_ALLOCA:
+    case PTX_OP_STACKSAVE:
+    case PTX_OP_STACKRESTORE:
+        return eng_lower_stack(L, pi);
     case PTX_OP_PREFETCH:
     case PTX_OP_PREFETCHU:
     case PTX_OP_DISCARD:

@@ -225,5 +225,6 @@ int eng_frame_prepare(eng_warp *w, int depth, const eng_func *fn)
     memcpy(f->regs + fn->dyn_start, fn->const_image + fn->dyn_start, fn->frame_bytes - fn->dyn_start);
     f->func = (uint32_t)(fn - w->blk->mod->funcs);
     f->members = f->returned = f->parked = f->syncwait = f->barwait = 0;
+    f->dyn_bytes = 0;
     return 0;
 }
