@@ -57,6 +57,21 @@ if [ -x "$programs/streams_events" ]; then
     fi
     check "--backend tpu explains itself" grep -q "valid: cpu" "$tmp/tpu"
 
+    # A program built with nvcc's default static runtime is named as such, with the fix.
+    nvcc=$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)
+    if [ -x "$nvcc" ]; then
+        printf 'int main() { return cudaDeviceSynchronize() != cudaSuccess; }\n' > "$tmp/static.cu"
+        "$nvcc" -o "$tmp/static" "$tmp/static.cu" > /dev/null 2>&1
+        run "$bin/cushim-run" "$tmp/static" > "$tmp/static.out" 2>&1
+        check "cushim-run names a static-runtime program and the rebuild" \
+            grep -q "static CUDA runtime.*rebuild it with: nvcc -cudart shared" "$tmp/static.out"
+        run "$bin/cushim-run" "$programs/foundation" > "$tmp/shared.out" 2>&1
+        if grep -q "static CUDA runtime" "$tmp/shared.out"; then
+            echo "tools: FAIL: cushim-run took a -cudart shared program for a static one"
+            fail=1
+        fi
+    fi
+
     # cushim-ptx lists entries and prints the decompressed PTX.
     check "cushim-ptx reads a program" "$bin/cushim-ptx" "$programs/launch_config"
     check "cushim-ptx lists the PTX entry" grep -Eq '^entry [0-9]+: PTX compute_75, .* compression zstd' "$tmp/out"
