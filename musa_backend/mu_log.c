@@ -3,7 +3,10 @@
  *
  * Owns: the kept lines (oldest dropped first once they pass MU_LOG_CAPACITY bytes), the
  * callbacks, and the CUDA_LOG_FILE destination.  User callbacks run after the lock is released,
- * so a callback may itself call the log functions, or fail another API call.
+ * so a callback may itself call the log functions, or fail another API call; and only on
+ * threads that made an API call: a line from a kernel's worker thread (a fault) waits for the
+ * next line an API call makes (the failure that reports the fault), because a callback that
+ * synchronises with the device must not run on the thread the device is waiting for.
  */
 #include <pthread.h>
 #include <stdarg.h>
@@ -36,6 +39,14 @@ static size_t nlines, lines_cap, kept_bytes;
 static cudaLogIterator next_seq;
 static struct CUlogsCallbackEntry_st *callbacks;
 static size_t ncallbacks;
+
+/* Lines made on worker threads, not yet handed to the callbacks. */
+struct pending {
+    cudaLogLevel level;
+    char *text; /* without the newline */
+    struct pending *next;
+};
+static struct pending *pending_first, **pending_last = &pending_first;
 
 static FILE *destination;
 static pthread_once_t destination_once = PTHREAD_ONCE_INIT;
@@ -81,7 +92,31 @@ static void keep_locked(char *text, size_t len)
     }
 }
 
-static void record(cudaLogLevel level, const char *entry, const char *message)
+struct call {
+    cudaLogsCallback_t fn;
+    void *data;
+};
+
+/* Set while this thread runs callbacks: the lines its own calls make then are logged but not
+ * handed to the callbacks again (a callback whose call fails would otherwise never end). */
+static _Thread_local int in_callback;
+
+/* Hand lines (a list of pending ones, oldest first) to a snapshot of the callbacks. */
+static void deliver(const struct call *calls, size_t ncalls, struct pending *lines)
+{
+    while (lines != NULL) {
+        struct pending *next = lines->next;
+        in_callback = 1;
+        for (size_t i = 0; i < ncalls; i++)
+            calls[i].fn(calls[i].data, lines->level, lines->text, strlen(lines->text));
+        in_callback = 0;
+        free(lines->text);
+        free(lines);
+        lines = next;
+    }
+}
+
+static void record(cudaLogLevel level, const char *entry, const char *message, int api_thread)
 {
     pthread_once(&destination_once, open_destination);
     struct timespec now;
@@ -96,30 +131,45 @@ static void record(cudaLogLevel level, const char *entry, const char *message)
              level == cudaLogLevelWarning ? 'W' : 'E');
     size_t len = strlen(head) + strlen(entry_part) + 1 + strlen(message) + 1;
     char *text = malloc(len + 1);
-    if (text == NULL)
+    struct pending *line = malloc(sizeof *line);
+    if (text == NULL || line == NULL) {
+        free(text);
+        free(line);
         return;
+    }
     snprintf(text, len + 1, "%s%s %s\n", head, entry_part, message);
+    line->level = level;
+    line->next = NULL;
+    line->text = strndup(text, len - 1); /* the callbacks' copy, without the newline */
 
     pthread_mutex_lock(&lock);
     if (destination != NULL) {
         fputs(text, destination);
         fflush(destination);
     }
-    struct { cudaLogsCallback_t fn; void *data; } *calls = NULL;
-    size_t ncalls = 0;
-    if (ncallbacks > 0 && (calls = malloc(ncallbacks * sizeof *calls)) != NULL)
-        for (struct CUlogsCallbackEntry_st *c = callbacks; c != NULL; c = c->next, ncalls++) {
-            calls[ncalls].fn = c->fn;
-            calls[ncalls].data = c->data;
-        }
-    char *for_callbacks = ncalls ? strndup(text, len - 1) : NULL; /* without the newline */
     keep_locked(text, len);
     next_seq++;
+    if (ncallbacks == 0 || line->text == NULL || in_callback) {
+        free(line->text);
+        free(line);
+        line = NULL;
+    } else {
+        *pending_last = line;
+        pending_last = &line->next;
+    }
+    struct call *calls = NULL;
+    size_t ncalls = 0;
+    struct pending *ready = NULL;
+    if (api_thread && !in_callback && pending_first != NULL &&
+        (ncallbacks == 0 || (calls = malloc(ncallbacks * sizeof *calls)) != NULL)) {
+        for (struct CUlogsCallbackEntry_st *c = callbacks; c != NULL; c = c->next, ncalls++)
+            calls[ncalls] = (struct call){c->fn, c->data};
+        ready = pending_first; /* with no callbacks left, only freed */
+        pending_first = NULL;
+        pending_last = &pending_first;
+    }
     pthread_mutex_unlock(&lock);
-
-    for (size_t i = 0; i < ncalls && for_callbacks != NULL; i++)
-        calls[i].fn(calls[i].data, level, for_callbacks, len - 1);
-    free(for_callbacks);
+    deliver(calls, ncalls, ready);
     free(calls);
 }
 
@@ -130,19 +180,32 @@ void mu_log(cudaLogLevel level, const char *entry, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
-    record(level, entry, message);
+    record(level, entry, message, 1);
+}
+
+static void report(int api_thread, const char *fmt, va_list ap)
+{
+    char message[MESSAGE_MAX];
+    vsnprintf(message, sizeof message, fmt, ap);
+    fprintf(stderr, "cushim: %s\n", message);
+    fflush(stderr);
+    record(cudaLogLevelError, NULL, message, api_thread);
 }
 
 void mu_report(const char *fmt, ...)
 {
-    char message[MESSAGE_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(message, sizeof message, fmt, ap);
+    report(1, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "cushim: %s\n", message);
-    fflush(stderr);
-    record(cudaLogLevelError, NULL, message);
+}
+
+void mu_report_from_worker(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    report(0, fmt, ap);
+    va_end(ap);
 }
 
 cudaLogIterator mu_log_current(void)

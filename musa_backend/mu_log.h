@@ -21,6 +21,9 @@ void mu_log(cudaLogLevel level, const char *entry, const char *fmt, ...)
 /* Print "cushim: <text>" on stderr, as every failure message of cushim reads, and record the
  * text as an error line of the log. */
 void mu_report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same from a thread that runs kernels: the callbacks hear of it on the next line an API
+ * call makes, never on this thread (a callback may wait for the device). */
+void mu_report_from_worker(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* The iterator value the next line will get. */
 cudaLogIterator mu_log_current(void);

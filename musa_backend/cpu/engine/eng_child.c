@@ -305,9 +305,10 @@ static MUresult run_copy(const eng_job *job, const struct child_op *op)
     uint64_t rows = op->height ? op->height : 1;
     uint64_t dext = (rows - 1) * op->dpitch + op->width, sext = (rows - 1) * op->spitch + op->width;
     if (!device_span(h, op->dst, dext) || (op->src && !device_span(h, op->src, sext))) {
-        mu_report("kernel %s: device-side %s of %llu bytes at an address outside device memory",
-                  job->k->name, op->src ? "cudaMemcpyAsync" : "cudaMemsetAsync",
-                  (unsigned long long)(op->width * rows));
+        mu_report_from_worker("kernel %s: device-side %s of %llu bytes at an address outside "
+                              "device memory",
+                              job->k->name, op->src ? "cudaMemcpyAsync" : "cudaMemsetAsync",
+                              (unsigned long long)(op->width * rows));
         return MU_ERROR_ILLEGAL_ADDRESS;
     }
     for (uint64_t r = 0; r < rows; r++) {

@@ -45,10 +45,9 @@ int eng_fault(eng_warp *w, const eng_insn *in, int lane, MUresult err, const cha
         eng_describe_insn(b->mod, in ? in->src : ENG_NONE, insn, sizeof insn, &line);
         if (lane < 0 || lane >= ENG_LANES)
             lane = 0;
-        mu_report("kernel %s: %s at block (%u,%u,%u) thread (%u,%u,%u): PTX line %u: %s",
-                  b->k->name, what, b->ctaid[0], b->ctaid[1], b->ctaid[2], w->tid[0][lane],
-                  w->tid[1][lane], w->tid[2][lane], line, insn);
-        fflush(stderr);
+        mu_report_from_worker("kernel %s: %s at block (%u,%u,%u) thread (%u,%u,%u): PTX line %u: %s",
+                              b->k->name, what, b->ctaid[0], b->ctaid[1], b->ctaid[2],
+                              w->tid[0][lane], w->tid[1][lane], w->tid[2][lane], line, insn);
     }
     return ENG_FAULT;
 }
