@@ -413,6 +413,11 @@ MUresult cpu_muDeviceSetLimit(int ordinal, enum cudaLimit limit, size_t value)
     case cudaLimitMallocHeapSize:
         if (value > dev->total_mem)
             return MU_ERROR_MEMORY_ALLOCATION;
+        /* NVIDIA: must be set before any kernel that uses malloc/free is launched, otherwise
+         * cudaErrorInvalidValue (the heap, once made, keeps its size). */
+        if (cpu_engine()->host_heap_created != NULL &&
+            cpu_engine()->host_heap_created(&dev->engine_host))
+            return MU_ERROR_INVALID_VALUE;
         break;
     case cudaLimitDevRuntimeSyncDepth:
         if (value > 24)

@@ -21,6 +21,7 @@ static const struct cpu_engine_ops real_engine = {
     .kernel_check = engine_kernel_check,
     .launch = engine_launch,
     .host_release = engine_host_release,
+    .host_heap_created = engine_host_heap_created,
 };
 
 static _Atomic(const struct cpu_engine_ops *) override;

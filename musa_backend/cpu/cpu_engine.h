@@ -34,6 +34,8 @@ struct cpu_engine_ops {
     MUresult (*launch)(const engine_kernel *kernel, const struct engine_launch *launch);
     /* The device owning host is being reset: drop the engine's state for it. */
     void (*host_release)(const struct engine_host *host);
+    /* 1 when the device heap of host exists (device malloc was used).  May be NULL. */
+    int (*host_heap_created)(const struct engine_host *host);
 };
 
 const struct cpu_engine_ops *cpu_engine(void);

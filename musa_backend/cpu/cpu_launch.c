@@ -190,6 +190,10 @@ MUresult cpu_muLaunchKernel(MUfunction fn, const struct mu_launch_config *config
         .heap_size = cpu_device_limit(dev, cudaLimitMallocHeapSize),
         .host = &dev->engine_host,
         .timeout_s = cpu_kernel_timeout_s(),
+        .resident_blocks = (uint64_t)occupancy(fn, (int)(config->block.x * config->block.y *
+                                                         config->block.z),
+                                               config->shared_mem_bytes) *
+                           (uint64_t)cpu_host_cores(),
     };
     struct grid_workspace *ws = NULL;
     if (config->cooperative && (r = workspace_create(dev, &launch, &ws)) != MU_SUCCESS)

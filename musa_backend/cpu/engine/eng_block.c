@@ -188,6 +188,7 @@ static int deadlock(eng_block *b)
 int eng_block_step(eng_block *b, int slice)
 {
     eng_job *job = b->job;
+    b->polled = 0;
     for (;;) {
         int ran = 0, yielded = 0;
         uint32_t done = 0;
@@ -205,6 +206,8 @@ int eng_block_step(eng_block *b, int slice)
                 return ENG_FAULT;
             if (r == ENG_YIELD)
                 yielded = 1;
+            else if (r == ENG_PAUSE)
+                b->polled = 1;
             if (atomic_load_explicit(&job->error, memory_order_relaxed))
                 return ENG_FAULT;
         }

@@ -137,6 +137,11 @@ void eng_heap_free(const struct engine_host *host, uint64_t ptr)
     pthread_mutex_unlock(&h->mu);
 }
 
+int engine_host_heap_created(const struct engine_host *host)
+{
+    return host != NULL && heap_for(host, 0, 0) != NULL;
+}
+
 void engine_host_release(const struct engine_host *host)
 {
     if (!host)

@@ -246,6 +246,7 @@ struct eng_block {
     uint32_t ctaid[3];
     uint32_t worker;      /* %smid */
     int finished;         /* every warp has exited (cooperative grids step blocks in turn) */
+    int polled;           /* a warp paused at a spin-wait during the last eng_block_step */
     eng_barrier bars[ENG_NBARRIERS];
 };
 
@@ -259,6 +260,7 @@ struct eng_job {
     atomic_uint_fast64_t next_block;
     atomic_int error;            /* first MUresult of a failure, 0 while fine */
     atomic_int printed;          /* a failure message has been printed */
+    atomic_uint_fast64_t alive;  /* blocks started and not finished (ordinary launches) */
     uint32_t local_stride;
     uint32_t smem_size;
     uint32_t smem_reserved; /* start of the system-reserved shared memory (cooperative groups) */

@@ -54,35 +54,95 @@ static int thread_count_from_env(void)
     return n < 1 ? 1 : (int)n;
 }
 
-/* Run blocks of the launch until none is left; returns when this participant is done. */
+static void fail_job(eng_job *job, int rc)
+{
+    int expected = 0;
+    atomic_compare_exchange_strong(&job->error, &expected, rc);
+}
+
+/* Start the next block of the launch in *slot (allocated on first use); 0 when none is left. */
+static int start_next(eng_job *job, uint32_t worker, eng_block **slot)
+{
+    uint64_t i = atomic_fetch_add(&job->next_block, 1);
+    if (i >= job->nblocks)
+        return 0;
+    if (*slot == NULL) {
+        eng_block *b = malloc(sizeof *b);
+        if (b == NULL || eng_block_alloc(b, job, worker)) {
+            if (b != NULL)
+                eng_block_free(b);
+            free(b);
+            fail_job(job, MU_ERROR_MEMORY_ALLOCATION);
+            return 0;
+        }
+        *slot = b;
+    }
+    eng_block_start(*slot, i);
+    atomic_fetch_add(&job->alive, 1);
+    return 1;
+}
+
+/* Run blocks of the launch until none is left; returns when this participant is done.  A
+ * block runs to its end before the next starts, unless it spins on memory: it may be waiting
+ * for a block that has not started (a hand-written grid barrier, which works on a GPU whenever
+ * the grid fits on it at once), so another block starts beside it and the two take turns, and
+ * so on up to the blocks a GPU would hold at once. */
 static void participate(eng_job *job, uint32_t worker)
 {
-    eng_block b;
-    int have = 0;
-    for (;;) {
-        if (atomic_load_explicit(&job->error, memory_order_relaxed))
-            break;
-        uint64_t i = atomic_fetch_add(&job->next_block, 1);
-        if (i >= job->nblocks)
-            break;
-        if (!have) {
-            if (eng_block_alloc(&b, job, worker)) {
-                int expected = 0;
-                atomic_compare_exchange_strong(&job->error, &expected, (int)MU_ERROR_MEMORY_ALLOCATION);
-                eng_block_free(&b);
+    enum { MAX_TURNS = 64 };
+    eng_block *blocks[MAX_TURNS] = {NULL};
+    int running[MAX_TURNS] = {0};
+    size_t n = 0, slots = 0; /* running blocks; blocks allocated */
+    uint64_t cap = job->cfg.resident_blocks;
+    int more = 1;
+    while (!atomic_load_explicit(&job->error, memory_order_relaxed)) {
+        if (n == 0) {
+            if (!more || !start_next(job, worker, &blocks[0]))
+                break;
+            running[0] = 1;
+            n = 1;
+            slots = slots ? slots : 1;
+        }
+        int spinning = 0;
+        for (size_t i = 0; i < slots; i++) {
+            if (!running[i])
+                continue;
+            int r = eng_block_step(blocks[i], 1);
+            if (r == ENG_YIELD) {
+                spinning |= blocks[i]->polled;
+                continue;
+            }
+            running[i] = 0;
+            n--;
+            atomic_fetch_sub(&job->alive, 1);
+            if (r == ENG_FAULT) {
+                fail_job(job, atomic_load(&job->error) ? atomic_load(&job->error)
+                                                       : MU_ERROR_LAUNCH_FAILURE);
                 break;
             }
-            have = 1;
+            /* done: the next block takes its place */
+            if (more && (more = start_next(job, worker, &blocks[i])) != 0) {
+                running[i] = 1;
+                n++;
+            }
         }
-        int rc = eng_block_run(&b, i);
-        if (rc != MU_SUCCESS) {
-            int expected = 0;
-            atomic_compare_exchange_strong(&job->error, &expected, rc);
-            break;
+        if (spinning && more && n < MAX_TURNS && atomic_load(&job->alive) < cap) {
+            size_t i = 0;
+            while (i < slots && running[i])
+                i++;
+            if ((more = start_next(job, worker, &blocks[i])) != 0) {
+                running[i] = 1;
+                n++;
+                if (i == slots)
+                    slots++;
+            }
         }
     }
-    if (have)
-        eng_block_free(&b);
+    for (size_t i = 0; i < slots; i++)
+        if (blocks[i] != NULL) {
+            eng_block_free(blocks[i]);
+            free(blocks[i]);
+        }
 }
 
 /* A cooperative grid: every block must make progress at the same time (they wait for each

@@ -61,4 +61,18 @@ int eng_resolve_span(eng_warp *w, const eng_insn *in, int lane, unsigned space, 
 /* Resolve every lane of m to a host pointer.  Returns ENG_OK or ENG_FAULT (already reported). */
 int eng_resolve(eng_warp *w, const eng_insn *in, uint32_t m, unsigned size, int store, uint8_t **p);
 
+/* A spin-wait re-reads a flag that has not changed.  An ordered load (or an atomic) that sees
+ * what it saw last time at the same instruction marks the warp as polling; its next backward
+ * branch then lets the block's other warps run (h_bra), and its block tells the launch it spins
+ * (eng_launch.c may then start the block it waits for), instead of spinning through a whole
+ * time slice while whoever would set the flag waits. */
+static inline void eng_note_poll(eng_warp *w, const eng_insn *in, uint64_t sig)
+{
+    uint32_t pc = eng_pc_of(w, in);
+    if (w->poll_pc == pc && w->poll_sig == sig)
+        w->polling = 1;
+    w->poll_pc = pc;
+    w->poll_sig = sig;
+}
+
 #endif

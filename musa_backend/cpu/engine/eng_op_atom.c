@@ -172,7 +172,7 @@ ENG_H(h_atom)
         return ENG_FAULT;
     unsigned space = in->mode & ENG_M_SPACE;
     uint8_t *smem = w->blk->smem;
-    uint64_t r[ENG_LANES];
+    uint64_t r[ENG_LANES], sig = m;
     memset(r, 0, sizeof r);
     for (uint32_t mm = m; mm; mm &= mm - 1) {
         int l = eng_ctz(mm);
@@ -181,7 +181,10 @@ ENG_H(h_atom)
         uint64_t b = lane_val(w, in->b, width, l);
         uint64_t c = op == A_CAS ? lane_val(w, in->c, width, l) : 0;
         r[l] = atomic_rmw(p[l], op, kind, size, b, c, !shared);
+        sig = sig * 0x100000001b3ull ^ r[l];
     }
+    /* a lock taken by someone else (cas), a flag read with atomicAdd(p, 0): a spin-wait */
+    eng_note_poll(w, in, sig);
     if (in->mode2 & 0x1000) {
         uint8_t out[8 * ENG_LANES];
         for (int l = 0; l < ENG_LANES; l++)

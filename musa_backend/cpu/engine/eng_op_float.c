@@ -110,6 +110,19 @@ ENG_EW2(h_mul_f32_ftz, float, float, eng_canon32(eng_ftz32(eng_ftz32(a) * eng_ft
 ENG_EW2(h_div_f32_ftz, float, float, eng_canon32(eng_ftz32(eng_ftz32(a) / eng_ftz32(b))))
 ENG_EW3(h_fma_f32_ftz, float, float, float, eng_canon32(eng_ftz32(fmaf(eng_ftz32(a), eng_ftz32(b), eng_ftz32(c)))))
 
+/* div.approx.f32 is a * (1/b), and the reciprocal of 2^126 < |b| < 2^128 is flushed to zero: the
+ * quotient is then 0 for finite a and NaN for infinite a (CUDA documents this for __fdividef).
+ * Elsewhere the exact quotient is within its 2 ulp error bound. */
+static inline float div_approx32(float a, float b)
+{
+    float ab = fabsf(b);
+    if (ab > 0x1p126f && ab < INFINITY)
+        return eng_canon32(a * copysignf(0.0f, b));
+    return eng_canon32(a / b);
+}
+ENG_EW2(h_div_approx_f32, float, float, div_approx32(a, b))
+ENG_EW2(h_div_approx_f32_ftz, float, float, eng_ftz32(div_approx32(eng_ftz32(a), eng_ftz32(b))))
+
 /* Generic handlers: any rounding, ftz and sat.  op: 0 add 1 sub 2 mul 3 div 4 fma 5 sqrt 6 rcp */
 static inline float op32(int op, float a, float b, float c)
 {
@@ -386,6 +399,8 @@ static int lower_arith(eng_lower *L, const ptx_insn *pi, ptx_type t)
     }
     if (!all_width(L, nsrc + 1, t) || rnd == ENG_RND_RNA)
         return eng_unsupported(L);
+    if (op == 3 && !is64 && eng_has(pi, PTX_MOD_APPROX))
+        return eng_lower_dab(L, ftz ? h_div_approx_f32_ftz : h_div_approx_f32, t);
     if (rnd <= ENG_RND_RN && !sat) {
         static const eng_fn plain32[] = {h_add_f32, h_sub_f32, h_mul_f32, h_div_f32, h_fma_f32};
         static const eng_fn ftz32[] = {h_add_f32_ftz, h_sub_f32_ftz, h_mul_f32_ftz, h_div_f32_ftz, h_fma_f32_ftz};

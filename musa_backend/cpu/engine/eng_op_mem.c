@@ -106,19 +106,6 @@ static void store_wide(uint8_t *p, unsigned size, unsigned mode, const uint8_t *
     }
 }
 
-/* A spin-wait re-reads a flag that has not changed.  An ordered load that sees what it saw last
- * time at the same instruction marks the warp as polling; its next backward branch then lets
- * the block's other warps run (h_bra), instead of spinning through a whole time slice while
- * the warp that would set the flag waits. */
-static inline void note_poll(eng_warp *w, const eng_insn *in, uint64_t sig)
-{
-    uint32_t pc = eng_pc_of(w, in);
-    if (w->poll_pc == pc && w->poll_sig == sig)
-        w->polling = 1;
-    w->poll_pc = pc;
-    w->poll_sig = sig;
-}
-
 static inline uint64_t extend(uint64_t v, unsigned n, int sgn)
 {
     if (n >= 8)
@@ -436,7 +423,7 @@ ENG_H(h_ld)
         uint64_t sig = 0;
         if (n > 1 && es == rw && lds_vec(w, in, sp_p, es, n, &sig)) {
             if (in->mode & ENG_M_POLL)
-                note_poll(w, in, sig);
+                eng_note_poll(w, in, sig);
             return ENG_OK;
         }
         for (unsigned i = 0; i < n; i++) {
@@ -450,7 +437,7 @@ ENG_H(h_ld)
             memcpy(w->regs + slot, r, (size_t)rw * ENG_LANES);
         }
         if (in->mode & ENG_M_POLL)
-            note_poll(w, in, sig);
+            eng_note_poll(w, in, sig);
         return ENG_OK;
     }
     if (m == ENG_FULL && (sp == ENG_SP_GLOBAL || sp == ENG_SP_CONST || sp == ENG_SP_GENERIC) &&
@@ -472,7 +459,7 @@ ENG_H(h_ld)
                 sig = sig * 0x100000001b3ull ^ v;
             }
         }
-        note_poll(w, in, sig);
+        eng_note_poll(w, in, sig);
         for (unsigned i = 0; i < n; i++)
             eng_store_w(w->regs + w->blk->mod->vslots[in->c].s[i], r[i], m, rw);
         return ENG_OK;
@@ -498,7 +485,7 @@ ENG_H(h_ld)
         eng_store_w(w->regs + slot, r, m, rw);
     }
     if (in->mode & (ENG_M_ORDERED | ENG_M_ACQREL | ENG_M_POLL))
-        note_poll(w, in, sig);
+        eng_note_poll(w, in, sig);
     return ENG_OK;
 }
 

@@ -81,6 +81,9 @@ struct engine_launch {
                             parallelism); 0 for launches from the host */
     double timeout_s;    /* watchdog: past this many seconds of running, the launch stops with
                             MU_ERROR_LAUNCH_TIMEOUT (0: no limit; CUSHIM_KERNEL_TIMEOUT) */
+    uint64_t resident_blocks; /* blocks a GPU would hold at once (occupancy x multiprocessors):
+                            an ordinary launch whose blocks spin, waiting for others, keeps up to
+                            this many going at a time (0: one per thread) */
     uint64_t branch_budget; /* the launch stops with MU_ERROR_LAUNCH_TIMEOUT once its warps have
                             taken about this many backward branches and calls (0: no limit): a
                             bound on work that does not depend on the machine (fuzzing).  It is
@@ -94,6 +97,10 @@ struct engine_launch {
 /* The device that owns these services is being reset or destroyed: drop the engine's state
  * for it (the device heap).  No launch of that device may be running. */
 void engine_host_release(const struct engine_host *host);
+
+/* 1 once a kernel of the device owning host has called device malloc (its heap exists and
+ * can no longer be resized: cudaLimitMallocHeapSize is then refused), else 0. */
+int engine_host_heap_created(const struct engine_host *host);
 
 /* Threads the engine runs blocks on (CUSHIM_CPU_THREADS, default the number of cores). */
 int engine_thread_count(void);
