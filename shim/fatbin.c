@@ -216,6 +216,74 @@ fail:
     return NULL;
 }
 
+/* An LZ4 block (no frame), as nvcc 13 writes with --compress-mode=speed and CUDA 12 by
+ * default; the entry header gives the plain size, which bounds the output. */
+static char *decompress_lz4(const struct fatbin_entry *entry, size_t *len, char *why,
+                            size_t why_len)
+{
+    size_t plain = entry->plain_size;
+    if (plain == 0 || plain > MAX_PLAIN_SIZE) {
+        say(why, why_len, "LZ4 entry gives no usable uncompressed size (%zu)", plain);
+        return NULL;
+    }
+    uint8_t *out = malloc(plain + 1);
+    if (out == NULL) {
+        say(why, why_len, "out of memory decompressing an entry");
+        return NULL;
+    }
+    const uint8_t *ip = entry->payload, *end = ip + entry->stored_size;
+    size_t op = 0;
+    for (;;) {
+        if (ip >= end)
+            goto bad;
+        unsigned token = *ip++;
+        size_t lit = token >> 4;
+        if (lit == 15) {
+            unsigned b;
+            do {
+                if (ip >= end)
+                    goto bad;
+                b = *ip++;
+                lit += b;
+            } while (b == 255);
+        }
+        if (lit > (size_t)(end - ip) || lit > plain - op)
+            goto bad;
+        memcpy(out + op, ip, lit);
+        ip += lit;
+        op += lit;
+        if (ip == end)
+            break; /* the last sequence is literals only */
+        if (end - ip < 2)
+            goto bad;
+        size_t off = (size_t)ip[0] | ((size_t)ip[1] << 8);
+        ip += 2;
+        size_t match = token & 15u;
+        if (match == 15) {
+            unsigned b;
+            do {
+                if (ip >= end)
+                    goto bad;
+                b = *ip++;
+                match += b;
+            } while (b == 255);
+        }
+        match += 4;
+        if (off == 0 || off > op || match > plain - op)
+            goto bad;
+        for (size_t k = 0; k < match; k++, op++) /* the source may overlap the output */
+            out[op] = out[op - off];
+    }
+    out[op] = '\0';
+    *len = entry->kind == FATBIN_KIND_PTX ? strlen((char *)out) : op;
+    return (char *)out;
+bad:
+    say(why, why_len, "LZ4 entry is damaged at byte %zu of %zu",
+        (size_t)(ip - (const uint8_t *)entry->payload), entry->stored_size);
+    free(out);
+    return NULL;
+}
+
 char *fatbin_entry_contents(const struct fatbin_entry *entry, size_t *len, char *why,
                             size_t why_len)
 {
@@ -224,12 +292,8 @@ char *fatbin_entry_contents(const struct fatbin_entry *entry, size_t *len, char 
         len = &ignored;
     if (entry->flags & FATBIN_FLAG_COMPRESSED_ZSTD)
         return decompress_zstd(entry, len, why, why_len);
-    if (entry->flags & FATBIN_FLAG_COMPRESSED_LZ4) {
-        say(why, why_len,
-            "entry is LZ4-compressed (an older toolkit's format), which cushim cannot read; "
-            "rebuild with nvcc 13, or add --no-compress to the nvcc command line");
-        return NULL;
-    }
+    if (entry->flags & FATBIN_FLAG_COMPRESSED_LZ4)
+        return decompress_lz4(entry, len, why, why_len);
     char *out = copy_plain(entry, len);
     if (out == NULL)
         say(why, why_len, "out of memory copying a %zu-byte entry", entry->stored_size);

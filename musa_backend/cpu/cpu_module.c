@@ -95,6 +95,14 @@ static void explain_missing_ptx(const struct mu_image *images, int n, int unit, 
     }
 }
 
+static int unit_has_ptx(const struct mu_image *images, int n, int unit)
+{
+    for (int i = 0; i < n; i++)
+        if (images[i].unit == unit && images[i].kind == MU_IMAGE_PTX)
+            return 1;
+    return 0;
+}
+
 static int runnable(const struct mu_image *im, unsigned newest)
 {
     return im->kind == MU_IMAGE_PTX && im->data != NULL && im->sm <= newest;
@@ -126,10 +134,19 @@ static int choose_images(const struct mu_image *images, int n, const char *what,
         if (runnable(im, newest) && (!runnable(best, newest) || im->sm > best->sm))
             chosen[u] = im;
     }
-    int kept = 0;
+    int any = 0;
     for (int u = 0; u < units; u++)
+        any |= runnable(chosen[u], newest);
+    int kept = 0;
+    for (int u = 0; u < units; u++) {
         if (runnable(chosen[u], newest))
             chosen[kept++] = chosen[u];
+        else if (any && chosen[u]->unit != 0 && !unit_has_ptx(images, n, chosen[u]->unit))
+            /* a -rdc=true translation unit built for machine code only (code=sm_XX): its
+             * kernels and functions are missing from the link; say so before a launch fails
+             * on a name the PTX never defines */
+            explain_missing_ptx(images, n, chosen[u]->unit, what);
+    }
     if (kept == 0) {
         explain_missing_ptx(images, n, images[0].unit, what);
         return -1;

@@ -65,6 +65,20 @@ if [ -x "$programs/streams_events" ]; then
         run "$bin/cushim-run" "$tmp/static" > "$tmp/static.out" 2>&1
         check "cushim-run names a static-runtime program and the rebuild" \
             grep -q "static CUDA runtime.*rebuild it with: nvcc -cudart shared" "$tmp/static.out"
+        # An -rdc=true translation unit built for machine code only is named, with the rebuild
+        # line, instead of its kernels silently missing from the link.
+        printf '__global__ void ka(int *o) { *o = 1; }\nvoid run_b(int *o);\nint main() { int *o; cudaMalloc(&o, 4); ka<<<1, 1>>>(o); run_b(o); return cudaDeviceSynchronize() == cudaSuccess; }\n' > "$tmp/rdc_a.cu"
+        printf '__global__ void kb(int *o) { *o = 2; }\nvoid run_b(int *o) { kb<<<1, 1>>>(o); }\n' > "$tmp/rdc_b.cu"
+        if "$nvcc" -cudart shared -dc -arch=sm_80 "$tmp/rdc_a.cu" -o "$tmp/rdc_a.o" > /dev/null 2>&1 &&
+            "$nvcc" -dc -gencode arch=compute_80,code=sm_80 "$tmp/rdc_b.cu" -o "$tmp/rdc_b.o" > /dev/null 2>&1 &&
+            "$nvcc" -cudart shared -arch=sm_80 "$tmp/rdc_a.o" "$tmp/rdc_b.o" -o "$tmp/rdc" > /dev/null 2>&1; then
+            run "$bin/cushim-run" "$tmp/rdc" > "$tmp/rdc.out" 2>&1
+            check "an -rdc unit without PTX is named with the rebuild line" \
+                grep -q "holds only SASS for sm_80 and no PTX.*arch=compute_80,code=compute_80" "$tmp/rdc.out"
+        else
+            echo "tools: FAIL: nvcc could not build the -rdc program"
+            fail=1
+        fi
         run "$bin/cushim-run" "$programs/foundation" > "$tmp/shared.out" 2>&1
         if grep -q "static CUDA runtime" "$tmp/shared.out"; then
             echo "tools: FAIL: cushim-run took a -cudart shared program for a static one"

@@ -164,7 +164,7 @@ static int put(eng_warp *w, int l, uint64_t a, const void *v, size_t bytes)
 
 static const struct engine_kernel *kernel_at(const struct engine_module *mod, uint64_t f)
 {
-    if (!ENG_IS_FUNC_ADDR(f))
+    if (!ENG_IS_FUNC_ADDR(f) || ENG_FUNC_MODULE(f) != mod->serial)
         return NULL;
     uint32_t idx = ENG_FUNC_INDEX(f);
     for (uint32_t i = 0; i < mod->nkernels; i++)

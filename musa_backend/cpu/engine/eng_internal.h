@@ -76,10 +76,13 @@ struct eng_insn {
 #define ENG_F_SCRATCH 320 /* 256 bytes where sink operands (_) are written */
 #define ENG_F_HEADER 576
 
-/* Device-side function addresses (function pointers) are tags, not host addresses. */
+/* Device-side function addresses (function pointers) are tags, not host addresses: the
+ * module's serial in bits 32..47 (so a pointer taken in one module and called in another is
+ * recognised, as code addresses are unique per context on a GPU), the function index in 4..31. */
 #define ENG_FUNC_TAG 0xF00D000000000000ull
-#define ENG_FUNC_ADDR(i) (ENG_FUNC_TAG + ((uint64_t)(i) << 4))
-#define ENG_FUNC_INDEX(a) ((uint32_t)(((a) - ENG_FUNC_TAG) >> 4))
+#define ENG_FUNC_ADDR(s, i) (ENG_FUNC_TAG | ((uint64_t)((s) & 0xFFFFu) << 32) | ((uint64_t)(i) << 4))
+#define ENG_FUNC_INDEX(a) ((uint32_t)(((a) & 0xFFFFFFFFull) >> 4))
+#define ENG_FUNC_MODULE(a) ((uint32_t)((a) >> 32) & 0xFFFFu)
 #define ENG_IS_FUNC_ADDR(a) (((a) & 0xFFFF00000000000Full) == ENG_FUNC_TAG)
 
 #define ENG_SLOT(T, w, off) ((T *)(void *)((w)->regs + (off)))
@@ -146,6 +149,7 @@ struct engine_kernel {
 
 struct engine_module {
     struct engine_host host;
+    uint32_t serial;           /* tells this module's function addresses from others' */
     ptx_module *ptx;
     char *what;
     eng_insn *code;

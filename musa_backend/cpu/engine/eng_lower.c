@@ -388,7 +388,7 @@ uint32_t eng_src(eng_lower *L, const ptx_operand *o, ptx_type as)
         return ENG_F_ZERO;
     }
     case PTX_OPND_FUNC:
-        return eng_const(L, ENG_FUNC_ADDR(o->index), width < 4 ? 4 : width);
+        return eng_const(L, ENG_FUNC_ADDR(L->mod->serial, o->index), width < 4 ? 4 : width);
     default:
         break;
     }

@@ -86,7 +86,7 @@ static void apply_initialisers(struct engine_module *mod)
             memcpy(p, pm->data + v->init, (size_t)v->size);
         for (uint32_t k = 0; k < v->nrelocs; k++) {
             const ptx_reloc *r = &pm->relocs[v->relocs + k];
-            uint64_t val = r->is_func ? ENG_FUNC_ADDR(r->sym) : mod->var_addr[r->sym];
+            uint64_t val = r->is_func ? ENG_FUNC_ADDR(mod->serial, r->sym) : mod->var_addr[r->sym];
             val += (uint64_t)r->addend;
             if (r->offset + r->width <= v->size)
                 memcpy(p + r->offset, &val, r->width); /* little-endian host */
@@ -381,6 +381,8 @@ MUresult engine_module_load(engine_module **out, const char *ptx, size_t len,
     struct engine_module *mod = calloc(1, sizeof *mod);
     if (!mod)
         return MU_ERROR_MEMORY_ALLOCATION;
+    static _Atomic uint32_t next_serial;
+    mod->serial = next_serial++ & 0xFFFFu;
     mod->host = *host;
     mod->what = strdup(what);
     char err[256];

@@ -91,6 +91,11 @@ ENG_H(h_call)
         for (uint32_t mm = m; mm; mm &= mm - 1)
             if (A[eng_ctz(mm)] == target)
                 same |= 1u << eng_ctz(mm);
+        if (ENG_IS_FUNC_ADDR(target) && ENG_FUNC_MODULE(target) != mod->serial)
+            return eng_fault(w, in, l0, MU_ERROR_NOT_SUPPORTED,
+                             "call through a pointer to a device function of another module "
+                             "(0x%llx): link the device code together (-rdc=true)",
+                             (unsigned long long)target);
         if (!ENG_IS_FUNC_ADDR(target) || ENG_FUNC_INDEX(target) >= mod->nfuncs)
             return eng_fault(w, in, l0, MU_ERROR_ILLEGAL_INSTRUCTION,
                              "call through a pointer that is not a device function (0x%llx)",
