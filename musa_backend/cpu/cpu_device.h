@@ -27,7 +27,7 @@
 #define CPU_CC_MAJOR 8
 #define CPU_CC_MINOR 0
 #define CPU_MAX_PTX_SM 121   /* newest PTX target the engine executes */
-#define CPU_PREFER_PTX_SM 90 /* newest target chosen while any unit has PTX up to it */
+#define CPU_PREFER_PTX_SM 90 /* next newest target chosen while any unit has PTX up to it */
 #define CPU_MAX_THREADS_PER_BLOCK 1024
 #define CPU_SHARED_PER_BLOCK 49152
 #define CPU_SHARED_PER_BLOCK_OPTIN 232448

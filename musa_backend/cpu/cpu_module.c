@@ -112,17 +112,20 @@ static int runnable(const struct mu_image *im, unsigned newest)
  * appearance.  A unit with no such image is left out when another unit has one: a -rdc=true
  * program's device-linked image carries machine code only, and libcudadevrt carries machine
  * code and PTX for the newest architectures only; the engine provides what it defines.  So the
- * newest target considered is CPU_PREFER_PTX_SM while any unit has PTX up to it (a program
- * built for the default or an older -arch), and CPU_MAX_PTX_SM only for programs built for
- * newer GPUs alone.  Returns the number of units chosen (chosen has room for n), or -1 when no
- * unit is runnable (after telling the user why). */
+ * newest target considered is the device's own compute capability while any unit has PTX up
+ * to it (what a GPU's driver picks, so code under #if __CUDA_ARCH__ >= 900 (clusters, say) stays
+ * out of a program that also carries compute_80 PTX), then CPU_PREFER_PTX_SM, and
+ * CPU_MAX_PTX_SM only for programs built for newer GPUs alone.  Returns the number of units
+ * chosen (chosen has room for n), or -1 when no unit is runnable (after telling the user why). */
 static int choose_images(const struct mu_image *images, int n, const char *what,
                          const struct mu_image **chosen)
 {
+    static const unsigned tiers[] = {CPU_CC_MAJOR * 10 + CPU_CC_MINOR, CPU_PREFER_PTX_SM};
     unsigned newest = CPU_MAX_PTX_SM;
-    for (int i = 0; i < n; i++)
-        if (runnable(&images[i], CPU_PREFER_PTX_SM))
-            newest = CPU_PREFER_PTX_SM;
+    for (size_t t = sizeof tiers / sizeof *tiers; t-- > 0;)
+        for (int i = 0; i < n; i++)
+            if (runnable(&images[i], tiers[t]))
+                newest = tiers[t];
     int units = 0;
     for (int i = 0; i < n; i++) {
         int u = 0;

@@ -77,13 +77,18 @@ START_TEST(module_image_choice)
     char msg[1024];
     MUmodule m;
     int live = atomic_load(&fake_modules_live);
-    /* The newest PTX up to sm_90 wins while there is one (the others would fail to load) */
-    struct mu_image mixed[] = {PTX(0, 75, bad_ptx), SASS(0, 90), PTX(0, 90, fake_ptx),
-                               PTX(0, 120, bad_ptx), PTX(0, 80, bad_ptx)};
+    /* The newest PTX up to the device's compute capability (8.0) wins while there is one, as
+     * a GPU's driver chooses (the others would fail to load) */
+    struct mu_image mixed[] = {PTX(0, 75, bad_ptx), SASS(0, 90), PTX(0, 90, bad_ptx),
+                               PTX(0, 120, bad_ptx), PTX(0, 80, fake_ptx)};
     ck_assert_int_eq(D->muModuleLoad(&m, 0, mixed, 5, "prog"), MU_SUCCESS);
     ck_assert_int_eq(atomic_load(&fake_modules_live), live + 1);
     ck_assert_int_eq(D->muModuleUnload(m), MU_SUCCESS);
     ck_assert_int_eq(atomic_load(&fake_modules_live), live);
+    /* ...then the newest up to sm_90 (a program built for Hopper and newer) */
+    struct mu_image hopper[] = {PTX(0, 100, bad_ptx), PTX(0, 86, bad_ptx), PTX(0, 90, fake_ptx)};
+    ck_assert_int_eq(D->muModuleLoad(&m, 0, hopper, 3, "prog"), MU_SUCCESS);
+    ck_assert_int_eq(D->muModuleUnload(m), MU_SUCCESS);
     /* ...and a program built for Blackwell alone runs its newest PTX up to sm_121. */
     struct mu_image blackwell[] = {PTX(0, 100, bad_ptx), SASS(0, 120), PTX(0, 120, fake_ptx)};
     ck_assert_int_eq(D->muModuleLoad(&m, 0, blackwell, 3, "prog"), MU_SUCCESS);
@@ -111,12 +116,20 @@ START_TEST(module_image_choice)
     ck_assert_int_eq(D->muModuleLoad(&m, 0, broken, 1, "prog"), MU_ERROR_INVALID_PTX);
     ck_assert_int_eq(atomic_load(&fake_modules_live), live);
 
-    /* -rdc=true: the units' PTX is linked into one engine module; a unit with machine code
-     * only (the device-linked image, libcudadevrt) is left to the engine's own definitions. */
-    struct mu_image units[] = {PTX(0, 80, fake_ptx), SASS(1, 80), PTX(2, 80, fake_ptx)};
-    ck_assert_int_eq(D->muModuleLoad(&m, 0, units, 3, "prog"), MU_SUCCESS);
+    /* -rdc=true: the units' PTX is linked into one engine module; the device-linked image
+     * (unit 0, machine code only) is left to the engine's own definitions, silently... */
+    struct mu_image units[] = {SASS(0, 80), PTX(1, 80, fake_ptx), PTX(2, 80, fake_ptx)};
+    ck_assert_int_eq(load_capturing(&m, units, 3, msg, sizeof msg), MU_SUCCESS);
     ck_assert_int_eq(atomic_load(&fake_modules_live), live + 1);
+    ck_assert_str_eq(msg, "");
     function(m, "fill");
+    ck_assert_int_eq(D->muModuleUnload(m), MU_SUCCESS);
+    /* ...while a translation unit built for machine code only is named with the rebuild, as
+     * its kernels and functions are missing from the link */
+    struct mu_image sass_unit[] = {PTX(0, 80, fake_ptx), SASS(1, 86), PTX(2, 80, fake_ptx)};
+    ck_assert_int_eq(load_capturing(&m, sass_unit, 3, msg, sizeof msg), MU_SUCCESS);
+    ck_assert_ptr_nonnull(strstr(msg, "SASS for sm_86"));
+    ck_assert_ptr_nonnull(strstr(msg, "-gencode arch=compute_86,code=compute_86"));
     ck_assert_int_eq(D->muModuleUnload(m), MU_SUCCESS);
     struct mu_image half[] = {SASS(0, 80), PTX(1, 80, fake_ptx)};
     ck_assert_int_eq(D->muModuleLoad(&m, 0, half, 2, "prog"), MU_SUCCESS);
