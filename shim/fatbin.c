@@ -216,6 +216,22 @@ fail:
     return NULL;
 }
 
+/* An LZ4 length: the 4-bit field of the token, and when that is 15, further bytes added to it
+ * up to and including the first that is not 255.  0, or -1 when the input ends first. */
+static int lz4_length(const uint8_t **ip, const uint8_t *end, size_t *n)
+{
+    if (*n != 15)
+        return 0;
+    unsigned b;
+    do {
+        if (*ip >= end)
+            return -1;
+        b = *(*ip)++;
+        *n += b;
+    } while (b == 255);
+    return 0;
+}
+
 /* An LZ4 block (no frame), as nvcc 13 writes with --compress-mode=speed and CUDA 12 by
  * default; the entry header gives the plain size, which bounds the output. */
 static char *decompress_lz4(const struct fatbin_entry *entry, size_t *len, char *why,
@@ -238,16 +254,7 @@ static char *decompress_lz4(const struct fatbin_entry *entry, size_t *len, char 
             goto bad;
         unsigned token = *ip++;
         size_t lit = token >> 4;
-        if (lit == 15) {
-            unsigned b;
-            do {
-                if (ip >= end)
-                    goto bad;
-                b = *ip++;
-                lit += b;
-            } while (b == 255);
-        }
-        if (lit > (size_t)(end - ip) || lit > plain - op)
+        if (lz4_length(&ip, end, &lit) != 0 || lit > (size_t)(end - ip) || lit > plain - op)
             goto bad;
         memcpy(out + op, ip, lit);
         ip += lit;
@@ -259,16 +266,9 @@ static char *decompress_lz4(const struct fatbin_entry *entry, size_t *len, char 
         size_t off = (size_t)ip[0] | ((size_t)ip[1] << 8);
         ip += 2;
         size_t match = token & 15u;
-        if (match == 15) {
-            unsigned b;
-            do {
-                if (ip >= end)
-                    goto bad;
-                b = *ip++;
-                match += b;
-            } while (b == 255);
-        }
-        match += 4;
+        if (lz4_length(&ip, end, &match) != 0)
+            goto bad;
+        match += 4; /* the shortest match LZ4 encodes */
         if (off == 0 || off > op || match > plain - op)
             goto bad;
         for (size_t k = 0; k < match; k++, op++) /* the source may overlap the output */
