@@ -212,6 +212,16 @@ static void finish(struct capture *cap)
 static cudaError_t add_node(struct participant *p, struct cushim_op *op)
 {
     struct cushim_node *node;
+    /* A PDL launch (programmatic stream serialization) depends on the kernel nodes before it
+     * through programmatic edges, as the equivalent graph built by hand would. */
+    int programmatic = op->kind == cudaGraphNodeTypeKernel && op->kernel.programmatic;
+    if (programmatic)
+        for (size_t i = 0; i < p->ndeps; i++)
+            if (p->deps[i].node->op.kind == cudaGraphNodeTypeKernel &&
+                p->deps[i].data.type == cudaGraphDependencyTypeDefault) {
+                p->deps[i].data.type = cudaGraphDependencyTypeProgrammatic;
+                p->deps[i].data.from_port = cudaGraphKernelNodePortProgrammatic;
+            }
     pthread_mutex_lock(&cushim_graph_lock);
     cudaError_t error = cushim_graph_add(p->cap->graph, p->deps, p->ndeps, op, &node);
     pthread_mutex_unlock(&cushim_graph_lock);

@@ -100,7 +100,7 @@ cudaError_t cushim_kernel_node_op(const struct cudaKernelNodeParams *p, struct c
     if (error != cudaSuccess)
         return error;
     struct cushim_launch l = {p->gridDim, p->blockDim, p->kernelParams, p->sharedMemBytes,
-                              NULL, 0, p->func};
+                              NULL, 0, p->func, 0};
     error = cushim_kernel_prepare(cushim_function_of(p->func), p->func, &l, device, op);
     if (error != cudaSuccess)
         return error;

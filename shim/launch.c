@@ -163,6 +163,7 @@ cudaError_t cushim_kernel_prepare(struct cushim_function *fn, const void *func,
                 .block = l->block,
                 .shared_mem = l->shared_mem,
                 .cooperative = l->cooperative,
+                .programmatic = l->programmatic,
                 .args = l->args,
                 .nparams = info.num_params,
             },
@@ -201,14 +202,14 @@ cudaError_t impl___cudaLaunchKernel(cudaKernel_t kernel, dim3 gridDim, dim3 bloc
      * as its func (cudaGraphKernelNodeGetParams), as for cudaLaunchKernel. */
     struct cushim_function *fn = cushim_function_by_kernel(kernel);
     struct cushim_launch l = {gridDim, blockDim, args, sharedMem, stream, 0,
-                              fn != NULL ? cushim_function_host(fn) : NULL};
+                              fn != NULL ? cushim_function_host(fn) : NULL, 0};
     return cushim_launch(fn, &l);
 }
 
 cudaError_t impl_cudaLaunchKernel(const void *func, dim3 gridDim, dim3 blockDim, void **args,
                                   size_t sharedMem, cudaStream_t stream)
 {
-    struct cushim_launch l = {gridDim, blockDim, args, sharedMem, stream, 0, func};
+    struct cushim_launch l = {gridDim, blockDim, args, sharedMem, stream, 0, func, 0};
     return cushim_launch(cushim_function_of(func), &l);
 }
 
@@ -216,7 +217,7 @@ cudaError_t impl_cudaLaunchCooperativeKernel(const void *func, dim3 gridDim, dim
                                              void **args, size_t sharedMem,
                                              cudaStream_t stream)
 {
-    struct cushim_launch l = {gridDim, blockDim, args, sharedMem, stream, 1, func};
+    struct cushim_launch l = {gridDim, blockDim, args, sharedMem, stream, 1, func, 0};
     return cushim_launch(cushim_function_of(func), &l);
 }
 
@@ -226,12 +227,17 @@ cudaError_t impl_cudaLaunchKernelExC(const cudaLaunchConfig_t *config, const voi
     if (config == NULL || (config->numAttrs > 0 && config->attrs == NULL))
         return cudaErrorInvalidValue;
     struct cushim_launch l = {config->gridDim, config->blockDim, args, config->dynamicSmemBytes,
-                              config->stream, 0, func};
+                              config->stream, 0, func, 0};
     for (unsigned i = 0; i < config->numAttrs; i++) {
         const cudaLaunchAttribute *a = &config->attrs[i];
         switch (a->id) {
         case cudaLaunchAttributeCooperative:
             l.cooperative = a->val.cooperative != 0;
+            break;
+        case cudaLaunchAttributeProgrammaticStreamSerialization:
+            /* Captured, this is an edge of type programmatic from the previous kernel node
+             * (Programming Guide, PDL "Use in CUDA Graphs"); run directly it changes nothing. */
+            l.programmatic = a->val.programmaticStreamSerializationAllowed != 0;
             break;
         case cudaLaunchAttributeClusterDimension:
             /* Clusters of one block are the absence of clusters. */

@@ -17,6 +17,7 @@ struct cushim_launch {
     cudaStream_t stream;
     int cooperative;
     const void *func; /* what the program named the kernel by (NULL: the cudaKernel_t) */
+    int programmatic; /* cudaLaunchAttributeProgrammaticStreamSerialization was allowed */
 };
 
 cudaError_t cushim_launch(struct cushim_function *fn, const struct cushim_launch *launch);

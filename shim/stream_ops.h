@@ -33,6 +33,7 @@ struct cushim_kernel_op {
     dim3 grid, block;
     size_t shared_mem;
     int cooperative;
+    int programmatic; /* captured edges from kernel nodes become programmatic (PDL) */
     void **args;  /* one pointer per parameter: the caller's, or into `owned` */
     int nparams;  /* known once the operation owns its arguments */
     void *owned;  /* argv and the values, when the operation owns them */
