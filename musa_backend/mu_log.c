@@ -30,10 +30,13 @@ struct line {
 struct CUlogsCallbackEntry_st {
     cudaLogsCallback_t fn;
     void *data;
+    int users;   /* deliveries under way that may still call it (under the lock) */
+    int removed; /* unregistered from inside a callback: the last user frees it */
     struct CUlogsCallbackEntry_st *next;
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t delivered = PTHREAD_COND_INITIALIZER; /* some entry's users dropped */
 static struct line *lines;
 static size_t nlines, lines_cap, kept_bytes;
 static cudaLogIterator next_seq;
@@ -93,6 +96,7 @@ static void keep_locked(char *text, size_t len)
 }
 
 struct call {
+    struct CUlogsCallbackEntry_st *entry;
     cudaLogsCallback_t fn;
     void *data;
 };
@@ -162,14 +166,24 @@ static void record(cudaLogLevel level, const char *entry, const char *message, i
     struct pending *ready = NULL;
     if (api_thread && !in_callback && pending_first != NULL &&
         (ncallbacks == 0 || (calls = malloc(ncallbacks * sizeof *calls)) != NULL)) {
-        for (struct CUlogsCallbackEntry_st *c = callbacks; c != NULL; c = c->next, ncalls++)
-            calls[ncalls] = (struct call){c->fn, c->data};
+        for (struct CUlogsCallbackEntry_st *c = callbacks; c != NULL; c = c->next, ncalls++) {
+            c->users++; /* unregistering it waits until this delivery is done with it */
+            calls[ncalls] = (struct call){c, c->fn, c->data};
+        }
         ready = pending_first; /* with no callbacks left, only freed */
         pending_first = NULL;
         pending_last = &pending_first;
     }
     pthread_mutex_unlock(&lock);
     deliver(calls, ncalls, ready);
+    if (ncalls > 0) {
+        pthread_mutex_lock(&lock);
+        for (size_t i = 0; i < ncalls; i++)
+            if (--calls[i].entry->users == 0 && calls[i].entry->removed)
+                free(calls[i].entry);
+        pthread_cond_broadcast(&delivered);
+        pthread_mutex_unlock(&lock);
+    }
     free(calls);
 }
 
@@ -273,6 +287,8 @@ cudaLogsCallbackHandle mu_log_add_callback(cudaLogsCallback_t fn, void *data)
         return NULL;
     c->fn = fn;
     c->data = data;
+    c->users = 0;
+    c->removed = 0;
     pthread_mutex_lock(&lock);
     c->next = callbacks;
     callbacks = c;
@@ -288,8 +304,16 @@ int mu_log_remove_callback(cudaLogsCallbackHandle handle)
         if (*p == handle) {
             *p = handle->next;
             ncallbacks--;
+            /* Once this returns the callback is never called again, so its data may go.  A
+             * callback unregistering itself (or another) cannot wait for its own delivery: the
+             * entry is then freed by the last delivery using it. */
+            while (handle->users > 0 && !in_callback)
+                pthread_cond_wait(&delivered, &lock);
+            if (handle->users > 0)
+                handle->removed = 1;
+            else
+                free(handle);
             pthread_mutex_unlock(&lock);
-            free(handle);
             return 0;
         }
     pthread_mutex_unlock(&lock);

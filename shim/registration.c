@@ -65,6 +65,10 @@ struct variable {
 };
 
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Guards variables only.  It is the innermost lock: load_module holds a module's lock while it
+ * records the module's variables, and cushim_modules_forget_device holds registry_lock while it
+ * takes every module's lock, so the variables cannot be under registry_lock. */
+static pthread_mutex_t variables_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct module *modules;
 static struct cushim_function *functions, *kernels;
 static struct variable *variables;
@@ -268,7 +272,7 @@ static void record_symbol_ranges(struct module *m, int device)
 {
     const struct mu_driver *driver = cushim_backend(NULL);
     struct variable *v, *tmp;
-    pthread_mutex_lock(&registry_lock);
+    pthread_mutex_lock(&variables_lock);
     HASH_ITER(hh, variables, v, tmp)
     {
         if (v->module != m)
@@ -285,7 +289,7 @@ static void record_symbol_ranges(struct module *m, int device)
         if (v->managed_pointer != NULL && *v->managed_pointer == NULL)
             *v->managed_pointer = (void *)(uintptr_t)address;
     }
-    pthread_mutex_unlock(&registry_lock);
+    pthread_mutex_unlock(&variables_lock);
 }
 
 static int is_module_range(const struct cushim_range *r)
@@ -366,9 +370,9 @@ cudaError_t cushim_function_load(struct cushim_function *fn, int device, MUfunct
 cudaError_t cushim_symbol_lookup(const void *symbol, int device, void **address, size_t *size)
 {
     struct variable *v;
-    pthread_mutex_lock(&registry_lock);
+    pthread_mutex_lock(&variables_lock);
     HASH_FIND_PTR(variables, &symbol, v);
-    pthread_mutex_unlock(&registry_lock);
+    pthread_mutex_unlock(&variables_lock);
     if (v == NULL)
         return cudaErrorInvalidSymbol;
     cudaError_t error = load_module(v->module, device);
@@ -494,13 +498,13 @@ static void add_variable(void **handle, const void *key, const char *name, size_
                            .name = copy,
                            .size = size,
                            .managed_pointer = managed_pointer};
-    pthread_mutex_lock(&registry_lock);
+    pthread_mutex_lock(&variables_lock);
     struct variable *old;
     HASH_FIND_PTR(variables, &key, old);
     if (old == NULL)
         HASH_ADD_PTR(variables, host_var, v);
     int kept = old == NULL && v->hh.tbl != NULL; /* uthash is non-fatal on allocation failure */
-    pthread_mutex_unlock(&registry_lock);
+    pthread_mutex_unlock(&variables_lock);
     if (!kept) {
         free(copy);
         free(v);
@@ -578,6 +582,7 @@ static void destroy_module(struct module *m)
         }
     }
     struct variable *v, *vtmp;
+    pthread_mutex_lock(&variables_lock);
     HASH_ITER(hh, variables, v, vtmp)
     {
         if (v->module == m) {
@@ -594,6 +599,7 @@ static void destroy_module(struct module *m)
             free(v);
         }
     }
+    pthread_mutex_unlock(&variables_lock);
     pthread_mutex_unlock(&registry_lock);
     for (int i = 0; i < m->lib_range_count; i++)
         cushim_memory_remove(m->lib_ranges[i], is_module_range, NULL);
