@@ -156,6 +156,19 @@ static void make_uuid(cudaUUID_t *uuid, int ordinal)
     uuid->bytes[8] = (char)((uuid->bytes[8] & 0x3f) | 0x80);
 }
 
+/* The device runtime's queries from kernels (engine_host). */
+static void engine_device_ids(void *ctx, int *ordinal, int *count)
+{
+    *ordinal = ((const struct cpu_device *)ctx)->ordinal;
+    *count = device_count;
+}
+
+static int engine_attribute(void *ctx, int *value, int attr, int device)
+{
+    (void)ctx;
+    return (int)cpu_muDeviceGetAttribute(value, (enum cudaDeviceAttr)attr, device);
+}
+
 static void init_devices(void)
 {
     cpu_fault_init_from_env();
@@ -206,6 +219,8 @@ static void init_devices(void)
             atomic_init(&dev->limits[l], default_limits[l]);
         cpu_memory_engine_host(dev, &dev->engine_host);
         cpu_texture_engine_host(&dev->engine_host);
+        dev->engine_host.device_ids = engine_device_ids;
+        dev->engine_host.attribute = engine_attribute;
         make_uuid(&dev->uuid, i);
     }
     init_result = MU_SUCCESS;

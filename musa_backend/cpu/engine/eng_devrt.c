@@ -45,6 +45,9 @@ enum devrt_fn {
     D_MEMSET,
     D_MEMSET_2D,
     D_RUNTIME_VERSION,
+    D_GET_DEVICE,
+    D_GET_DEVICE_COUNT,
+    D_DEVICE_ATTRIBUTE,
     D_NOT_SUPPORTED, /* answered cudaErrorNotSupported: device queries the engine cannot make */
     D_SET_CONDITIONAL,
     D_COUNT
@@ -91,9 +94,9 @@ static const struct {
     {"Memset2DAsync", D_MEMSET_2D},
     {"Memset2DAsync_ptsz", D_MEMSET_2D},
     {"RuntimeGetVersion", D_RUNTIME_VERSION},
-    {"GetDevice", D_NOT_SUPPORTED},
-    {"GetDeviceCount", D_NOT_SUPPORTED},
-    {"DeviceGetAttribute", D_NOT_SUPPORTED},
+    {"GetDevice", D_GET_DEVICE},
+    {"GetDeviceCount", D_GET_DEVICE_COUNT},
+    {"DeviceGetAttribute", D_DEVICE_ATTRIBUTE},
     {"OccupancyMaxActiveBlocksPerMultiprocessor", D_NOT_SUPPORTED},
     {"OccupancyMaxActiveBlocksPerMultiprocessorWithFlags", D_NOT_SUPPORTED},
     {"Memcpy3DAsync", D_NOT_SUPPORTED},
@@ -307,6 +310,25 @@ static uint64_t call_one(eng_warp *w, const eng_insn *in, const eng_callsite *cs
     case D_MEMSET_2D: {
         int err = fn == D_MEMCPY_2D ? eng_child_copy(job, ARG(0), ARG(1), ARG(2), ARG(3), 0, ARG(4), ARG(5), ARG(7))
                                     : eng_child_copy(job, ARG(0), ARG(1), 0, 0, (int)(uint8_t)ARG(2), ARG(3), ARG(4), ARG(5));
+        eng_child_set_error(job, err);
+        return (uint64_t)err;
+    }
+    case D_GET_DEVICE:
+    case D_GET_DEVICE_COUNT: {
+        int ordinal = 0, count = 0, err = MU_ERROR_NOT_SUPPORTED;
+        if (host->device_ids) {
+            host->device_ids(host->ctx, &ordinal, &count);
+            int v = fn == D_GET_DEVICE ? ordinal : count;
+            err = put(w, l, ARG(0), &v, sizeof v) ? 0 : MU_ERROR_INVALID_VALUE;
+        }
+        eng_child_set_error(job, err);
+        return (uint64_t)err;
+    }
+    case D_DEVICE_ATTRIBUTE: {
+        int v = 0, err = MU_ERROR_NOT_SUPPORTED;
+        if (host->attribute && (err = host->attribute(host->ctx, &v, (int)(int32_t)ARG(1),
+                                                      (int)(int32_t)ARG(2))) == 0)
+            err = put(w, l, ARG(0), &v, sizeof v) ? 0 : MU_ERROR_INVALID_VALUE;
         eng_child_set_error(job, err);
         return (uint64_t)err;
     }

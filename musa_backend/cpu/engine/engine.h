@@ -32,6 +32,11 @@ struct engine_host {
      * tex/tld4/txq (suld/sust/sured/suq): 1 and *out, or 0 for a handle that is not a live
      * object of that kind.  NULL: the device has no texture objects. */
     int (*resolve_texture)(void *ctx, uint64_t handle, int surface, struct mu_texture *out);
+    /* The device runtime's queries (cudaGetDevice, cudaGetDeviceCount, cudaDeviceGetAttribute
+     * in device code): the device's ordinal and the number of devices; one attribute of device
+     * `device` (a MUresult).  NULL: those calls answer cudaErrorNotSupported. */
+    void (*device_ids)(void *ctx, int *ordinal, int *count);
+    int (*attribute)(void *ctx, int *value, int attr, int device);
 };
 
 typedef struct engine_module engine_module;
