@@ -221,6 +221,7 @@ static void init_devices(void)
         cpu_texture_engine_host(&dev->engine_host);
         dev->engine_host.device_ids = engine_device_ids;
         dev->engine_host.attribute = engine_attribute;
+        dev->engine_host.occupancy = cpu_occupancy;
         make_uuid(&dev->uuid, i);
     }
     init_result = MU_SUCCESS;

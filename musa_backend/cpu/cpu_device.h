@@ -70,6 +70,9 @@ MUresult cpu_device_lookup(int ordinal, struct cpu_device **dev);
 /* Device i of [0, cpu_device_count()). */
 struct cpu_device *cpu_device_at(int i);
 int cpu_host_cores(void);
+/* Blocks of a kernel (its attributes) with block_size threads and dynamic_smem bytes of
+ * dynamic shared memory that fit one multiprocessor (cpu_launch.c). */
+int cpu_occupancy(const struct mu_func_info *info, int block_size, size_t dynamic_smem);
 /* CUSHIM_KERNEL_TIMEOUT: seconds a kernel may run before the watchdog stops it with
  * MU_ERROR_LAUNCH_TIMEOUT (cudaErrorLaunchTimeout); 0 when unset (no watchdog). */
 double cpu_kernel_timeout_s(void);

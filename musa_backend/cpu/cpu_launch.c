@@ -17,14 +17,15 @@
 #include "cpu_module.h"
 #include "cpu_stream.h"
 
-/* Blocks of fn with block_size threads and dynamic_smem bytes that fit one multiprocessor. */
-static int occupancy(const struct mu_function *fn, int block_size, size_t dynamic_smem)
+/* Blocks of a kernel with block_size threads and dynamic_smem bytes that fit one
+ * multiprocessor. */
+int cpu_occupancy(const struct mu_func_info *info, int block_size, size_t dynamic_smem)
 {
-    int max_threads = fn->info.max_threads_per_block > 0 ? fn->info.max_threads_per_block
-                                                         : CPU_MAX_THREADS_PER_BLOCK;
+    int max_threads = info->max_threads_per_block > 0 ? info->max_threads_per_block
+                                                      : CPU_MAX_THREADS_PER_BLOCK;
     if (block_size > max_threads || block_size > CPU_MAX_THREADS_PER_BLOCK)
         return 0;
-    size_t shared = fn->info.shared_size_bytes + dynamic_smem;
+    size_t shared = info->shared_size_bytes + dynamic_smem;
     if (shared > CPU_SHARED_PER_BLOCK_OPTIN)
         return 0;
     int warps = (block_size + 31) / 32;
@@ -37,9 +38,9 @@ static int occupancy(const struct mu_function *fn, int block_size, size_t dynami
         if (by_shared < blocks)
             blocks = by_shared;
     }
-    if (fn->info.num_regs > 0) {
+    if (info->num_regs > 0) {
         /* Registers are allocated per warp in units of 256. */
-        int per_warp = (fn->info.num_regs * 32 + 255) / 256 * 256;
+        int per_warp = (info->num_regs * 32 + 255) / 256 * 256;
         int by_regs = CPU_REGS_PER_SM / per_warp / warps;
         if (by_regs < 1) /* a block size the kernel accepts always has one block resident */
             by_regs = 1;
@@ -56,7 +57,7 @@ MUresult cpu_muOccupancyMaxActiveBlocksPerMultiprocessor(int *blocks, MUfunction
         return MU_ERROR_INVALID_RESOURCE_HANDLE;
     if (blocks == NULL || block_size <= 0)
         return MU_ERROR_INVALID_VALUE;
-    *blocks = occupancy(fn, block_size, dynamic_smem);
+    *blocks = cpu_occupancy(&fn->info, block_size, dynamic_smem);
     return MU_SUCCESS;
 }
 
@@ -151,7 +152,8 @@ static MUresult check_config(const struct mu_function *fn, const struct mu_launc
     if (c->cooperative) {
         uint64_t blocks = (uint64_t)g.x * g.y * g.z;
         uint64_t resident =
-            (uint64_t)occupancy(fn, (int)threads, c->shared_mem_bytes) * (uint64_t)cpu_host_cores();
+            (uint64_t)cpu_occupancy(&fn->info, (int)threads, c->shared_mem_bytes) *
+            (uint64_t)cpu_host_cores();
         if (blocks > resident)
             return MU_ERROR_COOPERATIVE_LAUNCH_TOO_LARGE;
     }
@@ -190,9 +192,10 @@ MUresult cpu_muLaunchKernel(MUfunction fn, const struct mu_launch_config *config
         .heap_size = cpu_device_limit(dev, cudaLimitMallocHeapSize),
         .host = &dev->engine_host,
         .timeout_s = cpu_kernel_timeout_s(),
-        .resident_blocks = (uint64_t)occupancy(fn, (int)(config->block.x * config->block.y *
+        .resident_blocks = (uint64_t)cpu_occupancy(&fn->info,
+                                                   (int)(config->block.x * config->block.y *
                                                          config->block.z),
-                                               config->shared_mem_bytes) *
+                                                   config->shared_mem_bytes) *
                            (uint64_t)cpu_host_cores(),
     };
     struct grid_workspace *ws = NULL;

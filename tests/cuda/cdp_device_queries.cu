@@ -1,8 +1,17 @@
 // nvcc-flags: -rdc=true -lcudadevrt
 // The device runtime's queries in device code (Programming Guide, dynamic parallelism: device
-// runtime API): cudaGetDevice, cudaGetDeviceCount and cudaDeviceGetAttribute answer what the
-// host's calls answer; an attribute of a device that does not exist is an error.
+// runtime API): cudaGetDevice, cudaGetDeviceCount, cudaDeviceGetAttribute and
+// cudaOccupancyMaxActiveBlocksPerMultiprocessor answer what the host's calls answer; an
+// attribute of a device that does not exist is an error.
 #include "common.h"
+
+__global__ void heavy(float *p)
+{
+    __shared__ float tile[4096];
+    tile[threadIdx.x] = p[threadIdx.x];
+    __syncthreads();
+    p[threadIdx.x] = tile[(threadIdx.x + 1) % blockDim.x];
+}
 
 __global__ void query(int *out)
 {
@@ -18,11 +27,14 @@ __global__ void query(int *out)
     out[8] = sms;
     out[9] = threads;
     out[10] = warp;
+    int blocks = -1;
+    out[11] = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, heavy, 256, 1024);
+    out[12] = blocks;
 }
 
 int main()
 {
-    int *d, h[11];
+    int *d, h[13];
     CHECK(cudaMalloc(&d, sizeof h));
     query<<<1, 1>>>(d);
     CHECK(cudaGetLastError());
@@ -40,5 +52,10 @@ int main()
     EXPECT_EQ_LL(h[8], sms);
     EXPECT_EQ_LL(h[9], threads);
     EXPECT_EQ_LL(h[10], 32);
+    int blocks = 0;
+    CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, heavy, 256, 1024));
+    EXPECT_EQ_LL(h[11], cudaSuccess);
+    EXPECT_EQ_LL(h[12], blocks);
+    EXPECT(blocks > 0);
     return finish("cdp_device_queries");
 }

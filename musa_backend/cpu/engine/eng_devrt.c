@@ -48,6 +48,7 @@ enum devrt_fn {
     D_GET_DEVICE,
     D_GET_DEVICE_COUNT,
     D_DEVICE_ATTRIBUTE,
+    D_OCCUPANCY,
     D_NOT_SUPPORTED, /* answered cudaErrorNotSupported: device queries the engine cannot make */
     D_SET_CONDITIONAL,
     D_COUNT
@@ -97,8 +98,8 @@ static const struct {
     {"GetDevice", D_GET_DEVICE},
     {"GetDeviceCount", D_GET_DEVICE_COUNT},
     {"DeviceGetAttribute", D_DEVICE_ATTRIBUTE},
-    {"OccupancyMaxActiveBlocksPerMultiprocessor", D_NOT_SUPPORTED},
-    {"OccupancyMaxActiveBlocksPerMultiprocessorWithFlags", D_NOT_SUPPORTED},
+    {"OccupancyMaxActiveBlocksPerMultiprocessor", D_OCCUPANCY},
+    {"OccupancyMaxActiveBlocksPerMultiprocessorWithFlags", D_OCCUPANCY},
     {"Memcpy3DAsync", D_NOT_SUPPORTED},
     {"Memcpy3DAsync_ptsz", D_NOT_SUPPORTED},
     {"Memset3DAsync", D_NOT_SUPPORTED},
@@ -329,6 +330,21 @@ static uint64_t call_one(eng_warp *w, const eng_insn *in, const eng_callsite *cs
         if (host->attribute && (err = host->attribute(host->ctx, &v, (int)(int32_t)ARG(1),
                                                       (int)(int32_t)ARG(2))) == 0)
             err = put(w, l, ARG(0), &v, sizeof v) ? 0 : MU_ERROR_INVALID_VALUE;
+        eng_child_set_error(job, err);
+        return (uint64_t)err;
+    }
+    case D_OCCUPANCY: { /* (int *blocks, func, int block_size, size_t smem[, flags]) */
+        const struct engine_kernel *k = kernel_at(mod, ARG(1));
+        int err = !host->occupancy ? MU_ERROR_NOT_SUPPORTED
+                  : !k               ? MU_ERROR_INVALID_DEVICE_FUNCTION
+                  : (int32_t)ARG(2) <= 0 ? MU_ERROR_INVALID_VALUE
+                                         : 0;
+        if (!err) {
+            struct mu_func_info info;
+            engine_kernel_info(k, &info);
+            int blocks = host->occupancy(&info, (int)(int32_t)ARG(2), (size_t)ARG(3));
+            err = put(w, l, ARG(0), &blocks, sizeof blocks) ? 0 : MU_ERROR_INVALID_VALUE;
+        }
         eng_child_set_error(job, err);
         return (uint64_t)err;
     }

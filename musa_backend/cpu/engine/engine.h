@@ -37,6 +37,9 @@ struct engine_host {
      * `device` (a MUresult).  NULL: those calls answer cudaErrorNotSupported. */
     void (*device_ids)(void *ctx, int *ordinal, int *count);
     int (*attribute)(void *ctx, int *value, int attr, int device);
+    /* cudaOccupancyMaxActiveBlocksPerMultiprocessor in device code: blocks of a kernel with
+     * these attributes that fit one multiprocessor.  NULL: cudaErrorNotSupported. */
+    int (*occupancy)(const struct mu_func_info *info, int block_size, size_t dynamic_smem);
 };
 
 typedef struct engine_module engine_module;
