@@ -73,7 +73,8 @@ static void dev_free(void *ctx, void *p)
     free(p);
 }
 
-static const struct engine_host host = {NULL, find_range, dev_alloc, dev_free, NULL};
+static const struct engine_host host = {.find_range = find_range, .alloc = dev_alloc,
+                                        .free = dev_free};
 static engine_module *mod;
 static int nthreads;
 

@@ -135,8 +135,10 @@ void th_texture_remove(uint64_t handle)
     pthread_mutex_unlock(&th_mu);
 }
 
-static const struct engine_host th_the_host = {NULL, th_find_range, th_host_alloc, th_host_free,
-                                               th_resolve_texture};
+static const struct engine_host th_the_host = {.find_range = th_find_range,
+                                               .alloc = th_host_alloc,
+                                               .free = th_host_free,
+                                               .resolve_texture = th_resolve_texture};
 
 const struct engine_host *th_host(void)
 {
