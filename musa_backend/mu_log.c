@@ -8,6 +8,11 @@
  * next line an API call makes (the failure that reports the fault), because a callback that
  * synchronises with the device must not run on the thread the device is waiting for.
  */
+#ifndef _GNU_SOURCE
+/* syscall, strndup, localtime_r; the bench builds this file without the Makefile's flags */
+#define _GNU_SOURCE
+#endif
+
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
