@@ -21,9 +21,11 @@ static void on_log(void *data, cudaLogLevel, char *, size_t)
 }
 
 static cudaLogsCallbackHandle self_handle;
-static std::atomic<int> self_calls{0};
+static std::atomic<int> self_calls{0}, self_known{0};
 static void unregister_self(void *, cudaLogLevel, char *, size_t)
 {
+    while (!self_known) // the failing thread may call it before registering has returned
+        usleep(10);
     if (self_calls++ == 0 && cudaLogsUnregisterCallback(self_handle) != cudaSuccess)
         self_calls += 1000;
 }
@@ -44,6 +46,7 @@ int main()
         watchers[i].dead = 1;
     }
     CHECK(cudaLogsRegisterCallback(unregister_self, NULL, &self_handle));
+    self_known = 1;
     while (self_calls == 0)
         usleep(100);
     usleep(10000);
