@@ -113,6 +113,21 @@ MUresult cpu_muMemcpy3D(const struct mu_copy3d *copy, MUstream stream, unsigned 
         cpu_memory_check(c->src, src_bytes, &src_pageable) != MU_SUCCESS)
         return MU_ERROR_INVALID_VALUE;
     int pageable = (dst_pageable || src_pageable) && !(flags & MU_OP_ASYNC_PAGEABLE);
+    if (!(flags & MU_OP_SYNC) && pageable && src_pageable && !dst_pageable) {
+        /* An async copy from pageable memory to device or pinned memory: copy the source to a
+         * staging buffer now and return without waiting for the stream, as NVIDIA documents
+         * ("copied to a staging buffer immediately (no device synchronization is performed)");
+         * the caller may reuse its buffer at once, and a kernel queued before the copy may be
+         * waiting for the host to act after this call returns. */
+        struct copy_op *op = cpu_malloc(sizeof *op + src_bytes);
+        if (op != NULL) {
+            memcpy(op + 1, c->src, src_bytes);
+            op->op.cls = &copy_class;
+            op->copy = *c;
+            op->copy.src = op + 1;
+            return cpu_stream_submit(stream, &op->op, NULL, 0, CPU_SUBMIT_ASYNC);
+        }
+    }
     if ((flags & MU_OP_SYNC) || pageable) {
         struct copy_op op = {.op.cls = &copy_sync_class, .copy = *c};
         r = cpu_stream_submit(stream, &op.op, NULL, 0, CPU_SUBMIT_SYNC);
