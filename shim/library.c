@@ -163,17 +163,24 @@ cudaError_t impl_cudaLibraryUnload(cudaLibrary_t library)
     return cudaSuccess;
 }
 
+/* The current device for a lookup in a library (the runtime started), or why not. */
+static cudaError_t library_device(cudaLibrary_t library, int *device)
+{
+    const struct mu_driver *driver;
+    cudaError_t error = cushim_begin(&driver, device);
+    if (error == cudaSuccess && library == NULL)
+        error = cudaErrorInvalidResourceHandle;
+    return error;
+}
+
 cudaError_t impl_cudaLibraryGetKernel(cudaKernel_t *pKernel, cudaLibrary_t library, const char *name)
 {
     if (pKernel == NULL || name == NULL)
         return cudaErrorInvalidValue;
-    const struct mu_driver *driver;
     int device;
-    cudaError_t error = cushim_begin(&driver, &device);
+    cudaError_t error = library_device(library, &device);
     if (error != cudaSuccess)
         return error;
-    if (library == NULL)
-        return cudaErrorInvalidResourceHandle;
     struct cushim_function *f;
     if ((error = cushim_library_kernel((void **)library, name, device, &f)) != cudaSuccess)
         return error;
@@ -264,13 +271,10 @@ cudaError_t impl_cudaLibraryGetGlobal(void **dptr, size_t *bytes, cudaLibrary_t 
 {
     if (dptr == NULL || name == NULL)
         return cudaErrorInvalidValue;
-    const struct mu_driver *driver;
     int device;
-    cudaError_t error = cushim_begin(&driver, &device);
+    cudaError_t error = library_device(library, &device);
     if (error != cudaSuccess)
         return error;
-    if (library == NULL)
-        return cudaErrorInvalidResourceHandle;
     return cushim_library_global((void **)library, name, device, dptr, bytes);
 }
 
