@@ -100,6 +100,21 @@ static void keep_locked(char *text, size_t len)
     }
 }
 
+/* Queue a copy of a line (without its newline) for the callbacks; on no memory, only the
+ * callbacks miss it.  Called with the lock held. */
+static void queue_locked(cudaLogLevel level, const char *text, size_t len)
+{
+    struct pending *line = malloc(sizeof *line);
+    if (line == NULL || (line->text = strndup(text, len)) == NULL) {
+        free(line);
+        return;
+    }
+    line->level = level;
+    line->next = NULL;
+    *pending_last = line;
+    pending_last = &line->next;
+}
+
 struct call {
     struct CUlogsCallbackEntry_st *entry;
     cudaLogsCallback_t fn;
@@ -140,32 +155,19 @@ static void record(cudaLogLevel level, const char *entry, const char *message, i
              level == cudaLogLevelWarning ? 'W' : 'E');
     size_t len = strlen(head) + strlen(entry_part) + 1 + strlen(message) + 1;
     char *text = malloc(len + 1);
-    struct pending *line = malloc(sizeof *line);
-    if (text == NULL || line == NULL) {
-        free(text);
-        free(line);
+    if (text == NULL)
         return;
-    }
     snprintf(text, len + 1, "%s%s %s\n", head, entry_part, message);
-    line->level = level;
-    line->next = NULL;
-    line->text = strndup(text, len - 1); /* the callbacks' copy, without the newline */
 
     pthread_mutex_lock(&lock);
     if (destination != NULL) {
         fputs(text, destination);
         fflush(destination);
     }
+    if (ncallbacks > 0 && !in_callback)
+        queue_locked(level, text, len - 1);
     keep_locked(text, len);
     next_seq++;
-    if (ncallbacks == 0 || line->text == NULL || in_callback) {
-        free(line->text);
-        free(line);
-        line = NULL;
-    } else {
-        *pending_last = line;
-        pending_last = &line->next;
-    }
     struct call *calls = NULL;
     size_t ncalls = 0;
     struct pending *ready = NULL;
