@@ -373,6 +373,10 @@ START_TEST(extra_cvta_param)
     ck_assert_uint_eq(out[2], 1);
     ck_assert_uint_eq(out[3], 0);
     ck_assert_uint_eq(out[4], 1);
+    /* the bare mov'd address read generically, and ld.param through a generic address (nvcc
+     * emits both for __grid_constant__ parameters) */
+    ck_assert_uint_eq(out[5], 44);
+    ck_assert_uint_eq(out[6], 33);
     th_free(out);
 }
 END_TEST

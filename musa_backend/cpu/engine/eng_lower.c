@@ -379,7 +379,12 @@ uint32_t eng_src(eng_lower *L, const ptx_operand *o, ptx_type as)
                 eng_emit_local_addr(L, t, width, base + (uint64_t)o->imm);
                 return t;
             }
-            /* a kernel parameter's address in the .param space: its offset in the buffer */
+            /* A kernel parameter's address: nvcc passes it on as a generic pointer with or
+             * without cvta.param (__grid_constant__ to a non-inlined function), so a 64-bit one
+             * is the generic address of the launch's parameter buffer; ld.param and cvta accept
+             * both that and the buffer offset. */
+            if (width == 8)
+                return eng_kparam_addr(L, base + (uint64_t)o->imm);
             return eng_const(L, base + (uint64_t)o->imm, width);
         default:
             break;

@@ -99,5 +99,7 @@ int eng_space_of(const ptx_insn *pi);
 void eng_emit_sreg(eng_lower *L, uint32_t dst, unsigned width, const ptx_operand *o);
 /* Local-symbol address into dst (eng_op_mov.c), for frames whose local base is not 0. */
 void eng_emit_local_addr(eng_lower *L, uint32_t dst, unsigned width, uint64_t off);
+/* A temporary holding the generic address of the kernel parameter at offset off (eng_op_mem.c). */
+uint32_t eng_kparam_addr(eng_lower *L, uint64_t off);
 
 #endif

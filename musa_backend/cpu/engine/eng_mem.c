@@ -110,7 +110,7 @@ int eng_resolve(eng_warp *w, const eng_insn *in, uint32_t m, unsigned size, int 
     case ENG_SP_KPARAM:
         for (uint32_t mm = m; mm; mm &= mm - 1) {
             int l = eng_ctz(mm);
-            uint64_t a = eng_lane_addr(w, in, l);
+            uint64_t a = kparam_offset(b, eng_lane_addr(w, in, l));
             if (store || (a & (size - 1)) || b->k->params_bytes < size || a > (uint64_t)b->k->params_bytes - size)
                 return eng_mem_fault(w, in, l, a, size, store, "parameter");
             p[l] = b->job->params + a;

@@ -50,6 +50,21 @@ static inline uint64_t eng_lane_addr(const eng_warp *w, const eng_insn *in, int 
     return base + (uint64_t)in->imm;
 }
 
+/* A kernel parameter's address is either its offset in the launch's parameter buffer or the
+ * buffer's generic (host) address plus that offset: nvcc hands the address of a parameter on
+ * with and without cvta.param.  No host address is as small as a parameter buffer. */
+static inline uint64_t kparam_generic(const eng_block *b, uint64_t a)
+{
+    uint64_t base = (uint64_t)(uintptr_t)b->job->params;
+    return a < b->k->params_bytes ? a + base : a;
+}
+
+static inline uint64_t kparam_offset(const eng_block *b, uint64_t a)
+{
+    uint64_t base = (uint64_t)(uintptr_t)b->job->params;
+    return a - base < b->k->params_bytes ? a - base : a;
+}
+
 /* One lane's access of `bytes` contiguous bytes at a (an address of `space`, ENG_SP_*; shared
  * and local addresses are offsets, a called function's local ones from its frame when in->mode
  * has ENG_M_FRAME), aligned to `align`: the host pointer, or ENG_FAULT (already reported).  For

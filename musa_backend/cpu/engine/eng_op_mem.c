@@ -675,8 +675,8 @@ ENG_H(h_ld_kparam)
 /* --- address-space conversions --- */
 
 /* mode: 0 identity, 1 shared->generic, 2 generic->shared, 3 local->generic, 4 generic->local,
- * 5 kernel parameter->generic, 6 generic->kernel parameter; mode2: source register width, c:
- * destination width */
+ * 5 kernel parameter->generic, 6 generic->kernel parameter (eng_mem.h: kparam_generic); mode2:
+ * source register width, c: destination width */
 ENG_H(h_cvta)
 {
     uint64_t r[ENG_LANES];
@@ -695,8 +695,8 @@ ENG_H(h_cvta)
         case 2: a -= (uint64_t)(uintptr_t)w->blk->smem; break;
         case 3: a += (uint64_t)(uintptr_t)(w->local + (size_t)l * w->local_stride); break;
         case 4: a -= (uint64_t)(uintptr_t)(w->local + (size_t)l * w->local_stride); break;
-        case 5: a += (uint64_t)(uintptr_t)w->blk->job->params; break;
-        case 6: a -= (uint64_t)(uintptr_t)w->blk->job->params; break;
+        case 5: a = kparam_generic(w->blk, a); break;
+        case 6: a = in->c == 8 ? a : kparam_offset(w->blk, a); break; /* both forms are .param addresses */
         default: break;
         }
         r[l] = a;
@@ -989,6 +989,20 @@ static int lower_cvta(eng_lower *L, const ptx_insn *pi)
     e->mode2 = (uint16_t)sw;
     e->c = dw;
     return 0;
+}
+
+uint32_t eng_kparam_addr(eng_lower *L, uint64_t off)
+{
+    uint32_t t = eng_temp(L, 8);
+    eng_insn *e = eng_emit(L, h_cvta);
+    e->guard = ENG_F_ONES; /* a hidden read into a temporary runs for every active lane */
+    e->gneg = 0;
+    e->d = t;
+    e->a = eng_const(L, off, 8);
+    e->mode = 5;
+    e->mode2 = 8;
+    e->c = 8;
+    return t;
 }
 
 static int lower_isspacep(eng_lower *L, const ptx_insn *pi)
