@@ -11,6 +11,7 @@
 
 #include "api.h"
 #include "device.h"
+#include "events.h"
 #include "launch.h"
 #include "registration.h"
 #include "stream_ops.h"
@@ -228,6 +229,10 @@ cudaError_t impl_cudaLaunchKernelExC(const cudaLaunchConfig_t *config, const voi
         return cudaErrorInvalidValue;
     struct cushim_launch l = {config->gridDim, config->blockDim, args, config->dynamicSmemBytes,
                               config->stream, 0, func, 0};
+    /* Events the launch records: a kernel's blocks all trigger by exiting at the latest, so
+     * recording them when the kernel completes keeps every documented guarantee. */
+    cudaEvent_t events[2];
+    unsigned nevents = 0;
     for (unsigned i = 0; i < config->numAttrs; i++) {
         const cudaLaunchAttribute *a = &config->attrs[i];
         switch (a->id) {
@@ -244,11 +249,36 @@ cudaError_t impl_cudaLaunchKernelExC(const cudaLaunchConfig_t *config, const voi
             if (a->val.clusterDim.x * a->val.clusterDim.y * a->val.clusterDim.z > 1)
                 return cudaErrorNotSupported;
             break;
-        default:
-            /* Scheduling hints (priority, access policy, programmatic serialisation ...)
-             * change no result. */
+        case cudaLaunchAttributeProgrammaticEvent:
+            events[nevents++ & 1] = a->val.programmaticEvent.event;
             break;
+        case cudaLaunchAttributeLaunchCompletionEvent:
+            events[nevents++ & 1] = a->val.launchCompletionEvent.event;
+            break;
+        case cudaLaunchAttributeIgnore:
+        case cudaLaunchAttributeAccessPolicyWindow:
+        case cudaLaunchAttributeSynchronizationPolicy:
+        case cudaLaunchAttributeClusterSchedulingPolicyPreference:
+        case cudaLaunchAttributePriority:
+        case cudaLaunchAttributeMemSyncDomainMap:
+        case cudaLaunchAttributeMemSyncDomain:
+        case cudaLaunchAttributePreferredClusterDimension:
+        case cudaLaunchAttributeDeviceUpdatableKernelNode:
+        case cudaLaunchAttributePreferredSharedMemoryCarveout:
+        case cudaLaunchAttributeNvlinkUtilCentricScheduling:
+            /* scheduling hints: they change no result */
+            break;
+        default:
+            return cudaErrorInvalidValue;
         }
     }
-    return cushim_launch(cushim_function_of(func), &l);
+    if (nevents > 2)
+        return cudaErrorInvalidValue;
+    for (unsigned i = 0; i < nevents; i++)
+        if (cushim_event_lookup(events[i], NULL, NULL, NULL) != 0)
+            return cudaErrorInvalidResourceHandle;
+    cudaError_t error = cushim_launch(cushim_function_of(func), &l);
+    for (unsigned i = 0; i < nevents && error == cudaSuccess; i++)
+        error = impl_cudaEventRecord(events[i], config->stream);
+    return error;
 }

@@ -13,6 +13,7 @@
 #include "api.h"
 #include "capture.h"
 #include "device.h"
+#include "memory_map.h"
 #include "mempool.h"
 #include "stream_ops.h"
 #include "streams.h"
@@ -293,13 +294,24 @@ cudaError_t impl_cudaStreamAttachMemAsync(cudaStream_t stream, void *devPtr, siz
                                           unsigned int flags)
 {
     struct cushim_stream_ref ref;
-    (void)devPtr;
-    (void)length;
     if (flags != cudaMemAttachGlobal && flags != cudaMemAttachHost &&
         flags != cudaMemAttachSingle)
         return cudaErrorInvalidValue;
     cudaError_t error = cushim_stream_resolve(stream, &ref);
-    return error != cudaSuccess ? error : cushim_capture_check_stream(&ref);
+    if (error == cudaSuccess)
+        error = cushim_capture_check_stream(&ref);
+    if (error != cudaSuccess)
+        return error;
+    /* Managed memory only (the device reports no pageable memory access), and the whole
+     * allocation: "it is not possible to change stream association for a portion". */
+    struct cushim_range range;
+    if (cushim_memory_find((uintptr_t)devPtr, &range) != 0 || range.kind != CUSHIM_MEM_MANAGED ||
+        (length != 0 && ((uintptr_t)devPtr != range.base || length != range.size)))
+        return cudaErrorInvalidValue;
+    /* "It is illegal to attach singly to the NULL stream" */
+    if (flags == cudaMemAttachSingle && (stream == NULL || stream == cudaStreamLegacy))
+        return cudaErrorInvalidValue;
+    return cudaSuccess;
 }
 
 struct stream_callback {

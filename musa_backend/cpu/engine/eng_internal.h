@@ -140,6 +140,7 @@ struct engine_kernel {
     uint32_t params_bytes;
     uint32_t static_smem;      /* this kernel's static shared memory (what it reports) */
     uint32_t local_bytes;      /* local memory of the kernel frame per thread */
+    uint32_t declared_local;   /* what its .local variables take (cudaFuncAttributes) */
     uint32_t unsupported;      /* ptx insn index of the first unsupported insn it can reach, or NONE */
     uint32_t unsupported_func; /* ptx function holding it */
     uint32_t uses_calls;  /* needs a stack: it calls functions or alloca()s */

@@ -230,6 +230,11 @@ static MUresult make_kernels(struct engine_module *mod)
         }
         k->static_smem = (uint32_t)smem;
         k->local_bytes = mod->funcs[f].local_bytes;
+        uint64_t local = 0; /* the frame minimum and call arguments are the engine's own */
+        for (uint32_t i = 0; i < pm->nvars; i++)
+            if (pm->vars[i].space == PTX_SPACE_LOCAL && pm->vars[i].owner == f)
+                local = align_up(local, pm->vars[i].align ? pm->vars[i].align : 1) + pm->vars[i].size;
+        k->declared_local = (uint32_t)align_up(local, 8);
         k->unsupported = ENG_NONE;
         k->unsupported_func = ENG_NONE;
         memcpy(k->maxntid, pf->maxntid, sizeof k->maxntid);
@@ -499,7 +504,7 @@ void engine_kernel_info(const engine_kernel *k, struct mu_func_info *info)
         if (pm->vars[i].space == PTX_SPACE_CONST)
             cbytes += (size_t)pm->vars[i].size;
     info->const_size_bytes = cbytes;
-    info->local_size_bytes = k->local_bytes;
+    info->local_size_bytes = k->declared_local;
     uint32_t maxt = 1024;
     if (k->maxntid[0])
         maxt = k->maxntid[0] * (k->maxntid[1] ? k->maxntid[1] : 1) * (k->maxntid[2] ? k->maxntid[2] : 1);
