@@ -44,7 +44,7 @@ int eng_block_alloc(eng_block *b, eng_job *job, uint32_t worker)
         /* the allocation each memory instruction touched last: kept from block to block of
          * the launch (nothing is freed while a launch runs) */
         w->ranges = calloc(mod->nranges ? mod->nranges : 1, sizeof *w->ranges);
-        if (!w->ranges || eng_frame_prepare(w, 0, entry))
+        if (!w->ranges || eng_frame_new(w, -1, entry) != 0)
             return -1;
         for (uint32_t l = 0; l < ENG_LANES; l++) {
             uint32_t t = i * ENG_LANES + l;
@@ -85,9 +85,9 @@ static void release(eng_block *b, int id)
         if (!lanes)
             continue;
         w->bar_lanes[id] = 0;
-        for (int d = 0; d <= w->depth; d++) {
+        for (int d = 0; d < w->nframes; d++) {
             eng_frame *f = &w->frames[d];
-            uint32_t rel = f->barwait & lanes;
+            uint32_t rel = f->live ? f->barwait & lanes : 0;
             if (!rel)
                 continue;
             f->barwait &= ~rel;
@@ -104,7 +104,7 @@ static void release(eng_block *b, int id)
                     *p = (*p & ~rel) | (v & rel);
                 }
             }
-            if (d == w->depth && w->resched_pc > 0)
+            if (w->resched_pc > 0)
                 w->resched_pc = 0; /* let the warp pick the released lanes up */
         }
         w->bar_red_kind[id] = 0;
@@ -127,8 +127,12 @@ void eng_barrier_check(eng_block *b, int id)
 /* Anything left to run in this warp without a barrier opening? */
 static int runnable(const eng_warp *w)
 {
-    const eng_frame *f = &w->frames[w->depth];
-    return w->active || f->parked || f->syncwait || (w->depth > 0 && f->members == 0);
+    if (w->active)
+        return 1;
+    for (int i = 0; i < w->nframes; i++)
+        if (w->frames[i].live && (w->frames[i].parked | w->frames[i].syncwait))
+            return 1;
+    return 0;
 }
 
 void eng_block_start(eng_block *b, uint64_t linear)
@@ -148,15 +152,19 @@ void eng_block_start(eng_block *b, uint64_t linear)
     }
     for (uint32_t i = 0; i < b->nwarps; i++) {
         eng_warp *w = &b->warps[i];
-        w->depth = 0;
+        w->cur = 0;
         w->regs = w->frames[0].regs;
+        for (int d = 1; d < w->nframes; d++)
+            w->frames[d].live = 0;
         eng_frame *f = &w->frames[0];
         f->members = w->exists;
-        f->returned = f->parked = f->syncwait = f->barwait = 0;
+        f->parked = f->syncwait = f->barwait = 0;
         f->local_base = 0;
         f->dyn_bytes = 0;
-        f->call_pc = ENG_NONE;
         f->func = k->func;
+        f->parent = -1;
+        f->depth = 0;
+        f->live = 1;
         w->exited = ~w->exists;
         w->active = w->exists;
         w->pc = entry->entry_pc;
@@ -176,7 +184,10 @@ static int deadlock(eng_block *b)
         if (b->warps[i].exited != ENG_FULL)
             w = &b->warps[i];
     if (w) {
-        eng_frame *f = &w->frames[w->depth];
+        eng_frame *f = &w->frames[0];
+        for (int i = 0; i < w->nframes; i++)
+            if (w->frames[i].live && w->frames[i].barwait)
+                f = &w->frames[i];
         int lane = eng_ctz(f->barwait ? f->barwait : 1);
         const eng_insn *at = &w->code[f->lane_pc[lane] - 1];
         eng_fault(w, at, lane, MU_ERROR_LAUNCH_FAILURE,

@@ -45,7 +45,7 @@ static uint64_t arg(eng_warp *w, const eng_callsite *cs, uint32_t i, int l)
     if (i >= cs->nargs)
         return 0;
     const eng_callarg *ca = &mod->callargs[cs->args + i];
-    uint32_t off = eng_top(w)->local_base + ca->local_off;
+    uint32_t off = eng_cur(w)->local_base + ca->local_off;
     uint32_t n = ca->size < 8 ? ca->size : 8;
     if (w->local && (uint64_t)off + n <= w->local_stride)
         memcpy(&v, w->local + (size_t)l * w->local_stride + off, n);
@@ -58,7 +58,7 @@ static void set_ret(eng_warp *w, const eng_callsite *cs, int l, uint64_t v)
     if (cs->nrets < 1)
         return;
     const eng_callarg *ca = &mod->callargs[cs->rets];
-    uint32_t off = eng_top(w)->local_base + ca->local_off;
+    uint32_t off = eng_cur(w)->local_base + ca->local_off;
     uint32_t n = ca->size < 8 ? ca->size : 8;
     if (w->local && (uint64_t)off + n <= w->local_stride)
         memcpy(w->local + (size_t)l * w->local_stride + off, &v, n);
@@ -144,7 +144,7 @@ uint8_t *eng_builtin_arg_bytes(eng_warp *w, const eng_callsite *cs, uint32_t i, 
     if (i >= cs->nargs || !w->local)
         return NULL;
     const eng_callarg *ca = &mod->callargs[cs->args + i];
-    uint32_t off = eng_top(w)->local_base + ca->local_off;
+    uint32_t off = eng_cur(w)->local_base + ca->local_off;
     if ((uint64_t)off + ca->size > w->local_stride)
         return NULL;
     *size = ca->size;

@@ -181,21 +181,26 @@ typedef struct eng_range {
     uint64_t lo, hi;
 } eng_range;
 
-/* A call frame.  The top frame's running group is (w->pc, w->active); its other lanes are
- * parked with lane_pc. */
+/* A call frame: one activation of a function for the lanes that called it from the same caller
+ * frame (lanes that call it from different call sites of that frame share it, so they can meet
+ * at a warp-synchronous instruction inside it).  A warp's frames form a tree: lanes of one warp
+ * may be at different depths, in different functions, each lane in exactly one frame.  The
+ * current frame's running group is (w->pc, w->active); its other lanes are parked with lane_pc. */
 typedef struct eng_frame {
     uint8_t *regs;
     uint32_t regs_cap;
     uint32_t func;       /* eng function */
-    uint32_t call_pc;    /* the call instruction in the caller (ENG_NONE for the kernel) */
-    uint32_t members;    /* lanes in this frame that have not returned or exited */
-    uint32_t returned;   /* lanes that executed ret */
+    int32_t parent;      /* the caller's frame (-1 for the kernel's) */
+    int32_t depth;       /* calls between the kernel and this frame */
+    uint8_t live;
+    uint32_t members;    /* lanes whose innermost frame this is (not returned, not exited) */
     uint32_t parked;     /* runnable lanes waiting to be scheduled */
     uint32_t syncwait;   /* lanes waiting at a warp-synchronous insn for the others */
     uint32_t barwait;    /* lanes waiting at a CTA barrier */
     uint32_t local_base; /* this frame's offset in each lane's local memory */
     uint32_t dyn_bytes;  /* alloca'd after its static locals (eng_op_stack.c) */
     uint32_t lane_pc[ENG_LANES];
+    uint32_t lane_call[ENG_LANES]; /* each member's call instruction in the parent */
 } eng_frame;
 
 struct eng_warp {
@@ -215,8 +220,8 @@ struct eng_warp {
     uint32_t id;            /* warp index in the block */
     uint32_t exists;        /* lanes that are threads of the block */
     uint32_t exited;
-    int depth;              /* index of the top frame */
-    int nframes;            /* frames allocated */
+    int cur;                /* the running group's frame */
+    int nframes;            /* frames allocated, live or free (frames[0]: the kernel's) */
     eng_frame *frames;
     uint8_t *local;         /* ENG_LANES * local_stride bytes, one area per lane */
     uint32_t local_stride;
@@ -377,9 +382,10 @@ static inline uint32_t eng_pred(const eng_warp *w, uint32_t off)
     return *(const uint32_t *)(const void *)(w->regs + off);
 }
 
-static inline eng_frame *eng_top(eng_warp *w)
+/* The frame of the running group (the one whose registers w->regs are). */
+static inline eng_frame *eng_cur(eng_warp *w)
 {
-    return &w->frames[w->depth];
+    return &w->frames[w->cur];
 }
 
 static inline uint32_t eng_pc_of(const eng_warp *w, const eng_insn *in)
@@ -422,7 +428,10 @@ void eng_block_start(eng_block *b, uint64_t linear_block);
 int eng_block_step(eng_block *b, int slice);
 void eng_barrier_check(eng_block *b, int id);
 
-/* Frames (eng_frame.c). */
-int eng_frame_prepare(eng_warp *w, int depth, const eng_func *f);
+/* Frames (eng_sched.c): a free frame made ready for function f called from frame parent (-1:
+ * the kernel's frame, index 0), its index; -1 when out of memory.  May move w->frames. */
+int eng_frame_new(eng_warp *w, int parent, const eng_func *f);
+/* Lanes m of the current frame return to their call sites in the parent frame. */
+void eng_return_lanes(eng_warp *w, uint32_t m);
 
 #endif

@@ -97,7 +97,7 @@ int eng_resolve(eng_warp *w, const eng_insn *in, uint32_t m, unsigned size, int 
         }
         return ENG_OK;
     case ENG_SP_LOCAL: {
-        uint64_t fb = (in->mode & ENG_M_FRAME) ? eng_top(w)->local_base : 0;
+        uint64_t fb = (in->mode & ENG_M_FRAME) ? eng_cur(w)->local_base : 0;
         for (uint32_t mm = m; mm; mm &= mm - 1) {
             int l = eng_ctz(mm);
             uint64_t a = eng_lane_addr(w, in, l) + fb;
@@ -152,7 +152,7 @@ int eng_resolve_span(eng_warp *w, const eng_insn *in, int l, unsigned space, uin
         *p = b->smem + a;
         return ENG_OK;
     case ENG_SP_LOCAL: {
-        uint64_t fb = (in->mode & ENG_M_FRAME) ? eng_top(w)->local_base : 0;
+        uint64_t fb = (in->mode & ENG_M_FRAME) ? eng_cur(w)->local_base : 0;
         a += fb;
         if (!w->local || bytes > w->local_stride || a > w->local_stride - bytes)
             return span_fault(w, in, l, a, bytes, store, "local");

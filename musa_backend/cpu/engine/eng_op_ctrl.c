@@ -6,9 +6,10 @@
  * taken by some lanes parks the others at the fall-through pc (eng_sched.c reconverges them);
  * a backward branch (and a call) spends the warp's time slice so spin-waits let other warps run
  * and the watchdog can stop a kernel that never ends.  A call
- * pushes a frame with fresh registers and a slice of each lane's local memory (the stack),
- * copies the .param arguments in; ret copies results back when every lane of the frame has
- * returned.  Running past the stack limit faults like a GPU's stack overflow.
+ * enters a frame with fresh registers and a slice of each lane's local memory (the stack) and
+ * copies the .param arguments in; lanes that call a function their frame already has lanes in
+ * join that frame (eng_sched.c).  ret copies each lane's results back to its call site.
+ * Running past the stack limit faults like a GPU's stack overflow.
  */
 #include <stdlib.h>
 
@@ -46,14 +47,9 @@ int eng_ret_handler(eng_warp *w, const eng_insn *in, uint32_t m);
 int eng_ret_handler(eng_warp *w, const eng_insn *in, uint32_t m)
 {
     (void)in;
-    if (w->depth == 0)
+    if (eng_cur(w)->parent < 0)
         return eng_exit_lanes(w, m);
-    eng_frame *f = eng_top(w);
-    f->returned |= m;
-    f->members &= ~m;
-    w->active &= ~m;
-    if (!w->active)
-        w->resched_pc = 0;
+    eng_return_lanes(w, m);
     return ENG_OK;
 }
 
@@ -122,17 +118,28 @@ ENG_H(h_call)
      * runs forever within a bounded stack */
     if (--w->budget <= 0 && eng_slice_end(w, in, ENG_SLICE) == ENG_FAULT)
         return ENG_FAULT;
-    int depth = w->depth + 1;
-    const eng_frame *top = &w->frames[w->depth];
+    int ci = w->cur;
+    const eng_frame *top = &w->frames[ci];
+    int depth = top->depth + 1;
     uint32_t base = top->local_base + mod->funcs[top->func].local_bytes;
     if (top->dyn_bytes) /* after what the caller alloca'd, aligned for any local variable */
         base = (base + top->dyn_bytes + 15u) & ~15u;
     if (!w->local || (uint64_t)base + ef->local_bytes > w->local_stride)
         return eng_fault(w, in, eng_ctz(m), MU_ERROR_LAUNCH_FAILURE,
                          "stack overflow (call depth %d; raise cudaLimitStackSize)", depth);
-    if (eng_frame_prepare(w, depth, ef))
+    /* Lanes of this frame already in the function (they called it earlier, from this call or
+     * another, and wait or were rotated out there) are joined: they may be waiting for these
+     * at a warp-synchronous instruction. */
+    int fi = -1;
+    for (int i = 1; i < w->nframes && fi < 0; i++) {
+        const eng_frame *g = &w->frames[i];
+        if (g->live && g->parent == ci && g->func == callee && g->local_base == base)
+            fi = i;
+    }
+    int joined = fi >= 0;
+    if (!joined && (fi = eng_frame_new(w, ci, ef)) < 0)
         return eng_fault(w, in, eng_ctz(m), MU_ERROR_MEMORY_ALLOCATION, "out of memory for a call frame");
-    eng_frame *caller = &w->frames[depth - 1], *f = &w->frames[depth];
+    eng_frame *caller = &w->frames[ci], *f = &w->frames[fi];
     const ptx_module *pm = mod->ptx;
     const ptx_func *pf = &pm->funcs[ef->ptx];
     for (uint32_t i = 0; i < cs->nargs && i < pf->nparams; i++) {
@@ -146,14 +153,17 @@ ENG_H(h_call)
         }
     }
     f->local_base = base;
-    f->members = m;
-    f->call_pc = pc;
-    f->func = callee;
-    w->depth = depth;
+    caller->members &= ~m;
+    f->members |= m;
+    for (uint32_t mm = m; mm; mm &= mm - 1)
+        f->lane_call[eng_ctz(mm)] = pc;
+    w->cur = fi;
     w->regs = f->regs;
     w->pc = ef->entry_pc;
     w->active = m;
     w->resched_pc = ENG_NONE;
+    if (joined)
+        eng_resched_after_jump(w); /* meet the lanes already in it where they are */
     return ENG_OK;
 }
 

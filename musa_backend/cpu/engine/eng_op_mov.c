@@ -234,7 +234,7 @@ void eng_emit_sreg(eng_lower *L, uint32_t dst, unsigned width, const ptx_operand
 /* local-symbol address in a called function: this frame's base plus the symbol's offset */
 ENG_H(h_local_addr)
 {
-    uint64_t v = (uint64_t)eng_top(w)->local_base + (uint64_t)in->imm;
+    uint64_t v = (uint64_t)eng_cur(w)->local_base + (uint64_t)in->imm;
     if (in->c == 8) {
         uint64_t r[ENG_LANES];
         for (int l = 0; l < ENG_LANES; l++)

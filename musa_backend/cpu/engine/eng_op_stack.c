@@ -13,7 +13,7 @@
 /* Offset of the frame's dynamic area in each lane's local memory. */
 static uint64_t dynamic_base(eng_warp *w)
 {
-    const eng_frame *f = eng_top(w);
+    const eng_frame *f = eng_cur(w);
     return (uint64_t)f->local_base + w->blk->mod->funcs[f->func].local_bytes;
 }
 
@@ -52,7 +52,7 @@ ENG_H(h_alloca)
         uint64_t size = lane_value(w, in->a, in->mode2, eng_ctz(mm));
         need = size > need ? size : need;
     }
-    eng_frame *f = eng_top(w);
+    eng_frame *f = eng_cur(w);
     uint64_t base = dynamic_base(w), align = (uint64_t)in->imm;
     uint64_t start = (base + f->dyn_bytes + align - 1) & ~(align - 1);
     if (!w->local || need > w->local_stride || start + need > w->local_stride)
@@ -66,7 +66,7 @@ ENG_H(h_alloca)
 
 ENG_H(h_stacksave)
 {
-    set_lanes(w, in->d, in->c, m, dynamic_base(w) + eng_top(w)->dyn_bytes);
+    set_lanes(w, in->d, in->c, m, dynamic_base(w) + eng_cur(w)->dyn_bytes);
     return ENG_OK;
 }
 
@@ -74,7 +74,7 @@ ENG_H(h_stacksave)
 ENG_H(h_stackrestore)
 {
     uint64_t to = lane_value(w, in->a, in->mode2, eng_ctz(m)), base = dynamic_base(w);
-    eng_frame *f = eng_top(w);
+    eng_frame *f = eng_cur(w);
     if (to >= base && to - base <= f->dyn_bytes)
         f->dyn_bytes = (uint32_t)(to - base);
     return ENG_OK;

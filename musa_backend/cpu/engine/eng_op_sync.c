@@ -38,7 +38,7 @@ ENG_H(h_bar)
     }
     bar->arrived += (uint32_t)eng_popc(m);
     if (in->mode != 1) {
-        eng_frame *f = eng_top(w);
+        eng_frame *f = eng_cur(w);
         eng_set_lane_pc(f, m, eng_pc_of(w, in) + 1);
         f->barwait |= m;
         w->bar_lanes[id] |= m;

@@ -30,10 +30,16 @@ static int must_wait(eng_warp *w, const eng_insn *in, uint32_t member)
         w->sync_force_pc = ENG_NONE;
         return 0;
     }
-    eng_frame *f = eng_top(w);
-    uint32_t missing = member & ~w->active & ~w->exited & (f->parked | f->syncwait);
+    /* lanes that can still come: runnable or waiting at a warp-synchronous instruction, in
+     * this frame or another (a caller's lanes not yet in this function may call it) */
+    uint32_t elsewhere = 0;
+    for (int i = 0; i < w->nframes; i++)
+        if (w->frames[i].live)
+            elsewhere |= w->frames[i].parked | w->frames[i].syncwait;
+    uint32_t missing = member & ~w->active & ~w->exited & elsewhere;
     if (!missing)
         return 0;
+    eng_frame *f = eng_cur(w);
     eng_set_lane_pc(f, w->active, pc);
     f->syncwait |= w->active;
     w->active = 0;

@@ -2,15 +2,19 @@
  * eng_sched.c - which lanes of a warp run next: divergence, reconvergence and call frames.
  *
  * Owns: the lane bookkeeping of eng_warp/eng_frame.  The rule: a warp runs one group of lanes
- * that share a pc (w->active at w->pc); other runnable lanes of the top frame are parked with
+ * that share a pc (w->active at w->pc); other runnable lanes of its frame are parked with
  * their own pc.  Whenever the running group reaches or passes the lowest parked pc
  * (w->resched_pc), the group is folded back and the lowest-pc group runs, merged with every
  * lane at that pc: lanes that split at a branch meet again at the first pc they share, for any
  * control flow.  Lanes waiting at a warp-synchronous instruction (shfl.sync, vote.sync,
  * bar.warp.sync, ...) for lanes of their mask are not runnable until those arrive or nothing
- * else can run.  Lanes in a deeper call frame run before the frame's caller resumes.
+ * else can run.  Lanes may be in different call frames (a tree per warp: eng_internal.h); the
+ * deepest frame with runnable lanes runs first, so a callee's lanes return and reconverge with
+ * their caller's, and when every lane of a frame waits (a barrier, a warp-synchronous
+ * instruction, a spin) the lanes of other frames run: they may be the ones it waits for.
  * Must not: execute instructions (eng_exec.c) or know about barriers' counting (eng_block.c).
  */
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "eng_internal.h"
@@ -57,7 +61,7 @@ static uint32_t next_resched(const eng_frame *f, uint32_t from)
 
 void eng_park(eng_warp *w, uint32_t lanes, uint32_t pc)
 {
-    eng_frame *f = eng_top(w);
+    eng_frame *f = eng_cur(w);
     eng_set_lane_pc(f, lanes, pc);
     f->parked |= lanes;
     if (pc < w->resched_pc)
@@ -67,52 +71,116 @@ void eng_park(eng_warp *w, uint32_t lanes, uint32_t pc)
 /* Set w->resched_pc after the running group moved to w->pc by a jump backwards. */
 void eng_resched_after_jump(eng_warp *w)
 {
-    eng_frame *f = eng_top(w);
+    eng_frame *f = eng_cur(w);
     if (f->parked | f->syncwait)
         w->resched_pc = next_resched(f, w->pc);
 }
 
-/* Return values from a finished callee into the caller's frame, then drop the callee. */
-static void pop_frame(eng_warp *w)
+/* Make frame i the current one (its registers are the ones handlers see). */
+static void enter(eng_warp *w, int i)
 {
-    eng_frame *callee = &w->frames[w->depth];
-    eng_frame *caller = &w->frames[w->depth - 1];
-    uint32_t back = callee->returned & ~w->exited;
+    w->cur = i;
+    w->regs = w->frames[i].regs;
+}
+
+/* Run the lowest-pc group of frame i's parked lanes, with the sync-waiting lanes at that pc. */
+static void run_lowest(eng_warp *w, int i)
+{
+    enter(w, i);
+    eng_frame *f = &w->frames[i];
+    uint32_t best = min_pc(f, f->parked, 0);
+    uint32_t group = lanes_at(f, f->parked | f->syncwait, best);
+    f->parked &= ~group;
+    f->syncwait &= ~group;
+    w->active = group;
+    w->pc = best;
+    w->resched_pc = next_resched(f, best);
+}
+
+/* The deepest live frame with lanes in `which` (a field of eng_frame, by offset); the current
+ * frame wins ties, then the lowest index.  -1 when there is none.  Deeper frames first: a
+ * callee's lanes return and meet the caller's at the call's next instruction. */
+static int deepest_with(const eng_warp *w, size_t which)
+{
+    int best = -1;
+    for (int i = 0; i < w->nframes; i++) {
+        const eng_frame *f = &w->frames[i];
+        uint32_t lanes;
+        memcpy(&lanes, (const uint8_t *)f + which, sizeof lanes);
+        if (!f->live || !lanes)
+            continue;
+        if (best < 0 || f->depth > w->frames[best].depth || (f->depth == w->frames[best].depth && i == w->cur))
+            best = i;
+    }
+    return best;
+}
+
+void eng_return_lanes(eng_warp *w, uint32_t m)
+{
+    int ci = w->cur;
+    eng_frame *callee = &w->frames[ci];
+    eng_frame *caller = &w->frames[callee->parent];
     const struct engine_module *mod = w->blk->mod;
-    const eng_insn *call = &w->code[callee->call_pc];
-    const eng_callsite *cs = &mod->callsites[call->x];
     const eng_func *cf = &mod->funcs[callee->func];
     const ptx_module *pm = mod->ptx;
     const ptx_func *pf = &pm->funcs[cf->ptx];
-    for (uint32_t i = 0; i < cs->nrets && i < pf->nrets; i++) {
-        const eng_callarg *ca = &mod->callargs[cs->rets + i];
-        uint32_t from = callee->local_base + (uint32_t)mod->var_addr[pf->rets + i];
-        uint32_t to = caller->local_base + ca->local_off;
-        uint32_t n = ca->size < pm->vars[pf->rets + i].size ? ca->size : (uint32_t)pm->vars[pf->rets + i].size;
-        for (uint32_t m = back; m; m &= m - 1) {
-            uint8_t *lane = w->local + (size_t)eng_ctz(m) * w->local_stride;
-            memmove(lane + to, lane + from, n);
+    /* lanes that joined the frame from different call sites return to their own */
+    for (uint32_t left = m & ~w->exited; left;) {
+        uint32_t call_pc = callee->lane_call[eng_ctz(left)], back = 0;
+        for (uint32_t mm = left; mm; mm &= mm - 1)
+            if (callee->lane_call[eng_ctz(mm)] == call_pc)
+                back |= eng_lanebit[eng_ctz(mm)];
+        left &= ~back;
+        const eng_callsite *cs = &mod->callsites[w->code[call_pc].x];
+        for (uint32_t i = 0; i < cs->nrets && i < pf->nrets; i++) {
+            const eng_callarg *ca = &mod->callargs[cs->rets + i];
+            uint32_t from = callee->local_base + (uint32_t)mod->var_addr[pf->rets + i];
+            uint32_t to = caller->local_base + ca->local_off;
+            uint32_t n = ca->size < pm->vars[pf->rets + i].size ? ca->size : (uint32_t)pm->vars[pf->rets + i].size;
+            for (uint32_t mm = back; mm; mm &= mm - 1) {
+                uint8_t *lane = w->local + (size_t)eng_ctz(mm) * w->local_stride;
+                memmove(lane + to, lane + from, n);
+            }
         }
+        eng_set_lane_pc(caller, back, call_pc + 1);
+        caller->parked |= back;
+        caller->members |= back;
     }
-    w->depth--;
-    w->regs = caller->regs;
-    eng_set_lane_pc(caller, back, callee->call_pc + 1);
-    caller->parked |= back;
+    callee->members &= ~m;
+    if (!callee->members)
+        callee->live = 0;
+    w->active &= ~m;
+    if (!w->active)
+        w->resched_pc = 0;
 }
 
-/* The running group spun through its time slice while other lanes of its frame wait: give
+/* The running group spun through its time slice while other lanes of the warp wait: give
  * them a turn (independent thread scheduling: a lane spinning on a flag another lane of the
- * same warp will set must not starve it).  The next group in pc order runs; groups at lower
- * pcs resume when it blocks, exits or spins in turn. */
+ * same warp will set must not starve it, whatever frame that lane is in).  The next group in
+ * pc order of the same frame runs, else the lowest group of the next frame that has one, else
+ * the lowest of the same frame; groups passed over resume when it blocks, exits or spins in
+ * turn. */
 void eng_rotate(eng_warp *w)
 {
-    eng_frame *f = eng_top(w);
-    if (!f->parked || !w->active)
+    eng_frame *f = eng_cur(w);
+    if (!w->active)
         return;
     uint32_t cur = w->pc;
-    uint32_t next = min_pc(f, f->parked, cur + 1);
-    if (next == ENG_NONE)
+    uint32_t next = f->parked ? min_pc(f, f->parked, cur + 1) : ENG_NONE;
+    if (next == ENG_NONE) {
+        for (int k = 1; k < w->nframes; k++) {
+            int i = (w->cur + k) % w->nframes;
+            if (w->frames[i].live && w->frames[i].parked) {
+                eng_set_lane_pc(f, w->active, cur);
+                f->parked |= w->active;
+                run_lowest(w, i);
+                return;
+            }
+        }
+        if (!f->parked)
+            return;
         next = min_pc(f, f->parked, 0);
+    }
     if (next == cur)
         return;
     eng_set_lane_pc(f, w->active, cur);
@@ -129,58 +197,49 @@ void eng_rotate(eng_warp *w)
 
 int eng_resched(eng_warp *w)
 {
-    for (;;) {
-        eng_frame *f = eng_top(w);
-        if (w->active) {
-            eng_set_lane_pc(f, w->active, w->pc);
-            f->parked |= w->active;
-            w->active = 0;
-        }
-        if (f->parked) {
-            uint32_t best = min_pc(f, f->parked, 0);
-            uint32_t group = lanes_at(f, f->parked | f->syncwait, best);
-            f->parked &= ~group;
-            f->syncwait &= ~group;
-            w->active = group;
-            w->pc = best;
-            w->resched_pc = next_resched(f, best);
-            return ENG_OK;
-        }
-        if (f->syncwait) {
-            /* only lanes waiting for each other remain: the lowest group runs with the lanes
-             * it has (the others are at a different warp-synchronous instruction) */
-            uint32_t best = min_pc(f, f->syncwait, 0);
-            uint32_t group = lanes_at(f, f->syncwait, best);
-            f->syncwait &= ~group;
-            w->active = group;
-            w->pc = best;
-            w->sync_force_pc = best;
-            w->resched_pc = next_resched(f, best + 1);
-            return ENG_OK;
-        }
-        if (f->barwait) {
-            w->resched_pc = 0;
-            return ENG_BLOCKED;
-        }
-        if (w->depth > 0 && f->members == 0) {
-            pop_frame(w);
-            continue;
-        }
-        w->resched_pc = 0;
-        return ENG_DONE;
+    eng_frame *f = eng_cur(w);
+    if (w->active) {
+        eng_set_lane_pc(f, w->active, w->pc);
+        f->parked |= w->active;
+        w->active = 0;
     }
+    int i = deepest_with(w, offsetof(eng_frame, parked));
+    if (i >= 0) {
+        run_lowest(w, i);
+        return ENG_OK;
+    }
+    i = deepest_with(w, offsetof(eng_frame, syncwait));
+    if (i >= 0) {
+        /* only lanes waiting for each other remain: the lowest group runs with the lanes
+         * it has (the others are at a different warp-synchronous instruction) */
+        enter(w, i);
+        f = &w->frames[i];
+        uint32_t best = min_pc(f, f->syncwait, 0);
+        uint32_t group = lanes_at(f, f->syncwait, best);
+        f->syncwait &= ~group;
+        w->active = group;
+        w->pc = best;
+        w->sync_force_pc = best;
+        w->resched_pc = next_resched(f, best + 1);
+        return ENG_OK;
+    }
+    w->resched_pc = 0;
+    return deepest_with(w, offsetof(eng_frame, barwait)) >= 0 ? ENG_BLOCKED : ENG_DONE;
 }
 
 int eng_exit_lanes(eng_warp *w, uint32_t lanes)
 {
     lanes &= ~w->exited;
     w->exited |= lanes;
-    for (int d = 0; d <= w->depth; d++) {
-        eng_frame *f = &w->frames[d];
+    for (int i = 0; i < w->nframes; i++) {
+        eng_frame *f = &w->frames[i];
+        if (!f->live)
+            continue;
         f->members &= ~lanes;
         f->parked &= ~lanes;
         f->syncwait &= ~lanes;
-        f->returned &= ~lanes;
+        if (!f->members && f->parent >= 0)
+            f->live = 0;
     }
     w->active &= ~lanes;
     w->resched_pc = 0;
@@ -193,20 +252,26 @@ int eng_exit_lanes(eng_warp *w, uint32_t lanes)
     return ENG_OK;
 }
 
-int eng_frame_prepare(eng_warp *w, int depth, const eng_func *fn)
+int eng_frame_new(eng_warp *w, int parent, const eng_func *fn)
 {
-    if (depth >= w->nframes) {
+    int i = 0;
+    if (parent >= 0)
+        for (i = 1; i < w->nframes && w->frames[i].live;)
+            i++;
+    if (i >= w->nframes) {
         int n = w->nframes ? w->nframes * 2 : 4;
-        while (n <= depth)
+        while (n <= i)
             n *= 2;
-        eng_frame *fr = realloc(w->frames, sizeof *fr * (size_t)n);
-        if (!fr)
-            return -1;
-        memset(fr + w->nframes, 0, sizeof *fr * (size_t)(n - w->nframes));
-        w->frames = fr;
-        w->nframes = n;
+        if (n > w->nframes) {
+            eng_frame *fr = realloc(w->frames, sizeof *fr * (size_t)n);
+            if (!fr)
+                return -1;
+            memset(fr + w->nframes, 0, sizeof *fr * (size_t)(n - w->nframes));
+            w->frames = fr;
+            w->nframes = n;
+        }
     }
-    eng_frame *f = &w->frames[depth];
+    eng_frame *f = &w->frames[i];
     if (f->regs_cap < fn->frame_bytes) {
         free(f->regs);
         size_t sz = ((size_t)fn->frame_bytes + 63) & ~(size_t)63;
@@ -224,7 +289,11 @@ int eng_frame_prepare(eng_warp *w, int depth, const eng_func *fn)
     memcpy(f->regs, fn->const_image, ENG_F_HEADER);
     memcpy(f->regs + fn->dyn_start, fn->const_image + fn->dyn_start, fn->frame_bytes - fn->dyn_start);
     f->func = (uint32_t)(fn - w->blk->mod->funcs);
-    f->members = f->returned = f->parked = f->syncwait = f->barwait = 0;
+    f->parent = parent;
+    f->depth = parent < 0 ? 0 : w->frames[parent].depth + 1;
+    f->live = 1;
+    f->members = f->parked = f->syncwait = f->barwait = 0;
+    f->local_base = 0;
     f->dyn_bytes = 0;
-    return 0;
+    return i;
 }
