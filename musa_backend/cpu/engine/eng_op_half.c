@@ -4,9 +4,10 @@
  * tanh rcp sqrt rsqrt.
  *
  * Owns: half-precision results rounded exactly once.  Each operation is computed in double
- * with the host rounding toward zero and the inexact flag noting whether anything was lost,
- * which gives the round-to-odd value; rounding that to half (through a round-to-odd f32)
- * equals rounding the exact result, because double has more than twice the bits.  NaN results
+ * rounded to odd (products of 16-bit values are exact; sums get their rounding error from
+ * two-sum), and rounding that to half (through a round-to-odd f32) equals rounding the exact
+ * result, because double has more than twice the bits.  No floating-point environment is
+ * touched: it is slow to switch, and it is the host program's.  NaN results
  * are the canonical 0x7fff; .ftz flushes half subnormals; .sat clamps to [0, 1]; .relu clamps
  * negatives to 0.  x2 forms apply the operation to both 16-bit halves.
  */
@@ -32,21 +33,17 @@ static inline float h_decode(uint16_t h, int bf, int ftz)
 
 static inline uint16_t h_encode(double v, int bf, int ftz)
 {
-    float f;
     if (v != v)
         return 0x7fff;
-    /* v is already rounded to odd in double: round to odd f32, then to the 16-bit format */
-    {
-        int old = fegetround();
-        fesetround(FE_TOWARDZERO);
-        feclearexcept(FE_INEXACT);
-        volatile double vd = v;
-        volatile float vf = (float)vd;
-        int inexact = fetestexcept(FE_INEXACT);
-        fesetround(old);
-        f = vf;
-        if (inexact && !isinf(f))
-            f = eng_u2f(eng_f2u(f) | 1u);
+    /* v is rounded to odd in double: round it to odd in f32 (the nearest float, moved toward
+     * zero when it lies beyond v, with its last bit set when inexact), then to nearest in the
+     * 16-bit format, which rounds the exact value once (f32 has more than 11 + 2 bits) */
+    float f = (float)v;
+    if ((double)f != v && !isinf(f)) {
+        uint32_t u = eng_f2u(f);
+        if (fabs((double)f) > fabs(v))
+            u--; /* one step toward zero: the magnitude's bits */
+        f = eng_u2f(u | 1u);
     }
     uint16_t h = bf ? eng_f32_to_bf16(f, 1) : eng_f32_to_f16(f, 1);
     if (ftz && (h & 0x7fff) && !(h & (bf ? 0x7f80 : 0x7c00)))
@@ -54,26 +51,31 @@ static inline uint16_t h_encode(double v, int bf, int ftz)
     return h;
 }
 
-/* the exact result rounded to odd in double */
+/* x + y (exactly representable operands) rounded to odd in double: the nearest sum s and its
+ * exact error e (Knuth's two-sum) give the truncated value, whose last bit is then set. */
+static double sum_to_odd(double x, double y)
+{
+    double s = x + y;
+    if (s != s || isinf(s))
+        return s;
+    double yv = s - x, e = (x - (s - yv)) + (y - yv);
+    if (e == 0)
+        return s;
+    uint64_t u = eng_d2u(s);
+    if ((e < 0) != (s < 0))
+        u--; /* s lies beyond the exact sum: one step toward zero */
+    return eng_u2d(u | 1u);
+}
+
+/* the exact result rounded to odd in double (16-bit operands: their product is exact) */
 static double h_compute(int op, double x, double y, double z)
 {
-    int old = fegetround();
-    fesetround(FE_TOWARDZERO);
-    feclearexcept(FE_INEXACT);
-    volatile double a = x, b = y, c = z;
-    volatile double r;
     switch (op) {
-    case H_ADD: r = a + b; break;
-    case H_SUB: r = a - b; break;
-    case H_MUL: r = a * b; break;
-    default: r = fma(a, b, c); break;
+    case H_ADD: return sum_to_odd(x, y);
+    case H_SUB: return sum_to_odd(x, -y);
+    case H_MUL: return x * y;
+    default: return sum_to_odd(x * y, z);
     }
-    int inexact = fetestexcept(FE_INEXACT);
-    fesetround(old);
-    double v = r;
-    if (inexact && v == v && !isinf(v))
-        v = eng_u2d(eng_d2u(v) | 1u);
-    return v;
 }
 
 static uint16_t h_one(int op, uint16_t ha, uint16_t hb, uint16_t hc, unsigned fl)
