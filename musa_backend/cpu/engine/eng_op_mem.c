@@ -544,6 +544,61 @@ ENG_H(h_st)
 DEF_LDG(32, uint32_t)
 DEF_LDG(64, uint64_t)
 
+/* Local memory (a function's frame, call arguments, -G builds' variables) of 4- and 8-byte
+ * elements from registers as wide: each lane's area is w->local_stride bytes, so the lanes'
+ * addresses are offsets into their own areas.  An address the checks refuse takes the general
+ * path, which reports the fault. */
+static int local_ptrs(eng_warp *w, const eng_insn *in, uint32_t m, unsigned es, uint8_t **p)
+{
+    uint64_t fb = (in->mode & ENG_M_FRAME) ? eng_cur(w)->local_base : 0, stride = w->local_stride;
+    if (!w->local || stride < es)
+        return 0;
+    uint64_t off = (uint64_t)in->imm + fb, bad = 0, lim = stride - es;
+    if (in->a == ENG_F_ZERO) { /* one offset for every lane: call arguments, frame slots */
+        if (off > lim || (off & (es - 1)))
+            return 0;
+        for (uint32_t mm = m; mm; mm &= mm - 1)
+            p[eng_ctz(mm)] = w->local + (size_t)eng_ctz(mm) * stride + off;
+        return 1;
+    }
+    for (uint32_t mm = m; mm; mm &= mm - 1) {
+        int l = eng_ctz(mm);
+        uint64_t a = ((in->mode & ENG_M_BASE32) ? ENG_SLOT(const uint32_t, w, in->a)[l]
+                                                 : ENG_SLOT(const uint64_t, w, in->a)[l]) + off;
+        bad |= (uint64_t)(a > lim) | (a & (es - 1));
+        p[l] = w->local + (size_t)l * stride + a;
+    }
+    return !bad;
+}
+
+ENG_H(h_ldl)
+{
+    unsigned es = M2_ESIZE(in->mode2);
+    uint8_t *p[ENG_LANES];
+    if (!local_ptrs(w, in, m, es, p))
+        return h_ld(w, in, m);
+    uint8_t *d = w->regs + in->d;
+    for (uint32_t mm = m; mm; mm &= mm - 1) {
+        int l = eng_ctz(mm);
+        memcpy(d + (size_t)l * es, p[l], es);
+    }
+    return ENG_OK;
+}
+
+ENG_H(h_stl)
+{
+    unsigned es = M2_ESIZE(in->mode2);
+    uint8_t *p[ENG_LANES];
+    if (!local_ptrs(w, in, m, es, p))
+        return h_st(w, in, m);
+    const uint8_t *s = w->regs + in->d;
+    for (uint32_t mm = m; mm; mm &= mm - 1) {
+        int l = eng_ctz(mm);
+        memcpy(p[l], s + (size_t)l * es, es);
+    }
+    return ENG_OK;
+}
+
 /* shared memory through a 32-bit offset register.  A warp often reads one address (a
  * broadcast) or consecutive ones; those become one load or one copy. */
 #define DEF_LDS(bits, T)                                                                  \
@@ -925,6 +980,9 @@ static int lower_ldst(eng_lower *L, const ptx_insn *pi, int store)
         else if (sp == ENG_SP_SHARED && (mode & ENG_M_BASE32))
             fn = store ? (es == 4 ? h_sts_32 : h_sts_64) : (es == 4 ? h_lds_32 : h_lds_64);
     }
+    if (n == 1 && rw == es && (es == 4 || es == 8) && sp == ENG_SP_LOCAL &&
+        !(mode & (ENG_M_ORDERED | ENG_M_ACQREL | ENG_M_POLL))) /* frame-relative or not */
+        fn = store ? h_stl : h_ldl;
     if (!store && n == 1 && sp == ENG_SP_KPARAM && a == ENG_F_ZERO && imm >= 0)
         fn = h_ld_kparam;
     eng_insn *e = eng_emit(L, fn);
