@@ -22,8 +22,142 @@ static uint32_t member_mask(eng_warp *w, uint32_t slot, uint32_t m)
     return r;
 }
 
-/* Must the running group wait for lanes of `member` that are elsewhere in the warp? */
-static int must_wait(eng_warp *w, const eng_insn *in, uint32_t member)
+ENG_H(h_shfl);
+ENG_H(h_vote);
+ENG_H(h_match);
+ENG_H(h_redux);
+
+/* The register operands of a collective that lanes waiting at another instruction of the same
+ * kind can lend it: which field of eng_insn and its width (0: a predicate bit). */
+enum { OP_A, OP_B, OP_C, OP_IMM, OP_D, OP_X };
+typedef struct {
+    uint8_t field, width;
+} coll_opnd;
+typedef struct {
+    int nsrc, ndst;
+    coll_opnd src[4], dst[2];
+} coll_shape;
+
+static int shape_of(const eng_insn *in, coll_shape *s)
+{
+    memset(s, 0, sizeof *s);
+#define SRC(f, wd) (s->src[s->nsrc++] = (coll_opnd){(f), (wd)})
+#define DST(f, wd) (s->dst[s->ndst++] = (coll_opnd){(f), (wd)})
+    if (in->fn == h_shfl) {
+        SRC(OP_A, 4), SRC(OP_B, 4), SRC(OP_C, 4), SRC(OP_IMM, 4), DST(OP_D, 4);
+        if (in->mode2 & 2)
+            DST(OP_X, 0);
+    } else if (in->fn == h_vote) {
+        SRC(OP_A, 0), SRC(OP_B, 4), DST(OP_D, in->mode == 3 ? 4 : 0);
+    } else if (in->fn == h_match) {
+        SRC(OP_A, (in->mode2 & 1) ? 8 : 4), SRC(OP_B, 4), DST(OP_D, 4);
+        if (in->mode2 & 2)
+            DST(OP_X, 0);
+    } else if (in->fn == h_redux) {
+        SRC(OP_A, 4), SRC(OP_B, 4), DST(OP_D, 4);
+    } else {
+        return 0;
+    }
+#undef SRC
+#undef DST
+    return 1;
+}
+
+static uint32_t slot_of(const eng_insn *in, int field)
+{
+    switch (field) {
+    case OP_A: return in->a;
+    case OP_B: return in->b;
+    case OP_C: return in->c;
+    case OP_IMM: return (uint32_t)in->imm;
+    case OP_D: return in->d;
+    default: return in->x;
+    }
+}
+
+/* Copy lanes' values of one operand between two slots of the frame (to may be a save area). */
+static void copy_lanes(uint8_t *to, const uint8_t *from, unsigned width, uint32_t lanes)
+{
+    if (!width) {
+        uint32_t t, f;
+        memcpy(&t, to, 4);
+        memcpy(&f, from, 4);
+        t = (t & ~lanes) | (f & lanes);
+        memcpy(to, &t, 4);
+        return;
+    }
+    for (uint32_t mm = lanes; mm; mm &= mm - 1)
+        memcpy(to + (size_t)eng_ctz(mm) * width, from + (size_t)eng_ctz(mm) * width, width);
+}
+
+/* Lanes of `missing` all wait at instructions like `in` (the same collective, modifiers and
+ * operand kinds) elsewhere in the current frame: sm_70 and later let a collective's lanes meet
+ * at different instructions ("threads ... execute the same shfl.sync with the same qualifiers
+ * and membermask").  Run `in` once for the running lanes and those, each group's operands
+ * lent to `in`'s slots for the call and its results given back to its own instruction. */
+static int combine(eng_warp *w, const eng_insn *in, uint32_t m, uint32_t missing)
+{
+    eng_frame *f = eng_cur(w);
+    coll_shape sh, other;
+    if (!shape_of(in, &sh) || (missing & ~f->syncwait))
+        return 0;
+    uint32_t groups_pc[ENG_LANES], groups_lanes[ENG_LANES];
+    int ng = 0;
+    for (uint32_t left = missing; left;) {
+        uint32_t pc = f->lane_pc[eng_ctz(left)], lanes = 0;
+        for (uint32_t mm = left; mm; mm &= mm - 1)
+            if (f->lane_pc[eng_ctz(mm)] == pc)
+                lanes |= eng_lanebit[eng_ctz(mm)];
+        left &= ~lanes;
+        const eng_insn *o = &w->code[pc];
+        if (o->fn != in->fn || o->mode != in->mode || o->mode2 != in->mode2 || !shape_of(o, &other))
+            return 0;
+        /* operands `in` reads twice from one slot must be one register in the other too */
+        for (int i = 0; i < sh.nsrc; i++)
+            for (int j = 0; j < i; j++)
+                if (slot_of(in, sh.src[i].field) == slot_of(in, sh.src[j].field) &&
+                    slot_of(o, sh.src[i].field) != slot_of(o, sh.src[j].field))
+                    return 0;
+        groups_pc[ng] = pc;
+        groups_lanes[ng++] = lanes;
+    }
+    /* save what `in`'s slots hold for the lent lanes, lend the operands, run, give back */
+    uint8_t saved[6][8 * ENG_LANES];
+    coll_opnd all[6];
+    int na = 0;
+    for (int i = 0; i < sh.nsrc; i++)
+        all[na++] = sh.src[i];
+    for (int i = 0; i < sh.ndst; i++)
+        all[na++] = sh.dst[i];
+    for (int i = 0; i < na; i++)
+        memcpy(saved[i], w->regs + slot_of(in, all[i].field), all[i].width ? all[i].width * ENG_LANES : 4);
+    for (int g = 0; g < ng; g++)
+        for (int i = 0; i < sh.nsrc; i++)
+            copy_lanes(w->regs + slot_of(in, sh.src[i].field), w->regs + slot_of(&w->code[groups_pc[g]], sh.src[i].field),
+                       sh.src[i].width, groups_lanes[g]);
+    uint32_t pc = eng_pc_of(w, in), active = w->active;
+    w->active = active | missing;
+    w->sync_force_pc = pc;
+    in->fn(w, in, m | missing); /* these collectives cannot fail */
+    w->active = active;
+    uint8_t results[2][8 * ENG_LANES];
+    for (int i = 0; i < sh.ndst; i++)
+        memcpy(results[i], w->regs + slot_of(in, sh.dst[i].field), sh.dst[i].width ? sh.dst[i].width * ENG_LANES : 4);
+    for (int i = 0; i < na; i++)
+        copy_lanes(w->regs + slot_of(in, all[i].field), saved[i], all[i].width, missing);
+    f->syncwait &= ~missing;
+    for (int g = 0; g < ng; g++) {
+        const eng_insn *o = &w->code[groups_pc[g]];
+        for (int i = 0; i < sh.ndst; i++)
+            copy_lanes(w->regs + slot_of(o, sh.dst[i].field), results[i], sh.dst[i].width, groups_lanes[g]);
+        eng_park(w, groups_lanes[g], groups_pc[g] + 1);
+    }
+    return 1;
+}
+
+/* Must the running group (lanes m) wait for lanes of `member` that are elsewhere in the warp?
+ * Nonzero also when it ran together with them (combine). */
+static int must_wait(eng_warp *w, const eng_insn *in, uint32_t member, uint32_t m)
 {
     uint32_t pc = eng_pc_of(w, in);
     if (w->sync_force_pc == pc) {
@@ -39,6 +173,8 @@ static int must_wait(eng_warp *w, const eng_insn *in, uint32_t member)
     uint32_t missing = member & ~w->active & ~w->exited & elsewhere;
     if (!missing)
         return 0;
+    if (combine(w, in, m, missing))
+        return 1;
     eng_frame *f = eng_cur(w);
     eng_set_lane_pc(f, w->active, pc);
     f->syncwait |= w->active;
@@ -52,7 +188,7 @@ static int must_wait(eng_warp *w, const eng_insn *in, uint32_t member)
  * bit 1: writes p (in->x) */
 ENG_H(h_shfl)
 {
-    if ((in->mode2 & 1) && must_wait(w, in, member_mask(w, (uint32_t)in->imm, m)))
+    if ((in->mode2 & 1) && must_wait(w, in, member_mask(w, (uint32_t)in->imm, m), m))
         return ENG_OK;
     const uint32_t *A = ENG_SLOT(const uint32_t, w, in->a), *B = ENG_SLOT(const uint32_t, w, in->b);
     const uint32_t *C = ENG_SLOT(const uint32_t, w, in->c);
@@ -105,7 +241,7 @@ static uint32_t lane_member(eng_warp *w, uint32_t slot, int l, uint32_t m)
 /* vote: mode 0 all, 1 any, 2 uni, 3 ballot; mode2 bit 0 member mask (in->b), bit 1 negate a */
 ENG_H(h_vote)
 {
-    if ((in->mode2 & 1) && must_wait(w, in, member_mask(w, in->b, m)))
+    if ((in->mode2 & 1) && must_wait(w, in, member_mask(w, in->b, m), m))
         return ENG_OK;
     uint32_t votes = (eng_pred(w, in->a) ^ ((in->mode2 & 2) ? ENG_FULL : 0)) & m;
     uint32_t bits = 0, r[ENG_LANES];
@@ -138,14 +274,14 @@ ENG_H(h_activemask)
 /* bar.warp.sync: converge the member lanes, nothing else */
 ENG_H(h_warpsync)
 {
-    must_wait(w, in, member_mask(w, in->a, m));
+    must_wait(w, in, member_mask(w, in->a, m), m);
     return ENG_OK;
 }
 
 /* match: mode 0 any, 1 all; mode2 bit 0: 64-bit values, bit 1: writes p (in->x); b = mask */
 ENG_H(h_match)
 {
-    if (must_wait(w, in, member_mask(w, in->b, m)))
+    if (must_wait(w, in, member_mask(w, in->b, m), m))
         return ENG_OK;
     int wide = in->mode2 & 1;
     uint64_t v[ENG_LANES];
@@ -198,7 +334,7 @@ static uint32_t redux_over(const uint32_t *A, uint32_t member, int mode, int sgn
 /* redux: mode 0 add, 1 min, 2 max, 3 and, 4 or, 5 xor; mode2 bit 0 signed; b = mask */
 ENG_H(h_redux)
 {
-    if (must_wait(w, in, member_mask(w, in->b, m)))
+    if (must_wait(w, in, member_mask(w, in->b, m), m))
         return ENG_OK;
     const uint32_t *A = ENG_SLOT(const uint32_t, w, in->a);
     uint32_t r[ENG_LANES], last_member = 0, last = 0;
@@ -221,7 +357,7 @@ ENG_H(h_redux)
 ENG_H(h_redux_f32)
 {
     uint32_t member = member_mask(w, in->b, m);
-    if (must_wait(w, in, member))
+    if (must_wait(w, in, member, m))
         return ENG_OK;
     member &= m;
     const uint32_t *A = ENG_SLOT(const uint32_t, w, in->a);
@@ -254,7 +390,7 @@ ENG_H(h_redux_f32)
 ENG_H(h_elect)
 {
     uint32_t member = member_mask(w, in->a, m);
-    if (must_wait(w, in, member))
+    if (must_wait(w, in, member, m))
         return ENG_OK;
     member &= m;
     uint32_t leader = member ? (uint32_t)eng_ctz(member) : 0;
