@@ -176,6 +176,10 @@ struct engine_module {
     uint32_t smem_dyn_align;
 };
 
+/* Allocations a warp remembers beyond each instruction's last one: lanes reading through a
+ * table of pointers to separate buffers would otherwise ask the host for most of them. */
+#define ENG_RECENT 8
+
 /* Address range cache entry: [lo, hi) of the allocation a memory instruction touched last. */
 typedef struct eng_range {
     uint64_t lo, hi;
@@ -226,6 +230,8 @@ struct eng_warp {
     uint8_t *local;         /* ENG_LANES * local_stride bytes, one area per lane */
     uint32_t local_stride;
     eng_range *ranges;      /* one per memory instruction of the module */
+    eng_range recent[ENG_RECENT]; /* allocations found last by any instruction (eng_mem.c) */
+    uint32_t recent_next;
     uint32_t bar_red_dst[ENG_NBARRIERS]; /* frame offset where bar.red writes its result */
     uint8_t bar_red_kind[ENG_NBARRIERS];
     uint32_t bar_lanes[ENG_NBARRIERS];   /* lanes waiting at each barrier */

@@ -10,6 +10,13 @@
 
 int eng_find_global(eng_warp *w, uint64_t a, unsigned size, eng_range *r)
 {
+    for (int i = 0; i < ENG_RECENT; i++) {
+        const eng_range *c = &w->recent[i];
+        if (c->hi - c->lo >= size && a - c->lo <= c->hi - c->lo - size) {
+            *r = *c;
+            return 1;
+        }
+    }
     const struct engine_host *h = &w->blk->mod->host;
     uint64_t base = 0, bytes = 0;
     if (!h->find_range(h->ctx, a, &base, &bytes))
@@ -18,6 +25,7 @@ int eng_find_global(eng_warp *w, uint64_t a, unsigned size, eng_range *r)
         return 0;
     r->lo = base;
     r->hi = base + bytes;
+    w->recent[w->recent_next++ % ENG_RECENT] = *r;
     return 1;
 }
 
