@@ -91,12 +91,12 @@ ENG_EW3(h_mad24hi_s32, int32_t, int32_t, int32_t,
 
 /* --- division --- */
 
-#define DEF_DIV_U(sfx, T)                                         \
-    ENG_EW2(h_div_##sfx, T, T, b ? (T)(a / b) : (T)~(T)0)         \
-    ENG_EW2(h_rem_##sfx, T, T, b ? (T)(a % b) : a)
-#define DEF_DIV_S(sfx, T, UT)                                                              \
-    ENG_EW2(h_div_##sfx, T, T, b == 0 ? (T)-1 : b == -1 ? (T)(UT)(0 - (UT)a) : (T)(a / b)) \
-    ENG_EW2(h_rem_##sfx, T, T, b == 0 ? a : b == -1 ? (T)0 : (T)(a % b))
+#define DEF_DIV_U(sfx, T)                                                \
+    ENG_EW2_COSTLY(h_div_##sfx, T, T, b ? (T)(a / b) : (T)~(T)0)         \
+    ENG_EW2_COSTLY(h_rem_##sfx, T, T, b ? (T)(a % b) : a)
+#define DEF_DIV_S(sfx, T, UT)                                                                     \
+    ENG_EW2_COSTLY(h_div_##sfx, T, T, b == 0 ? (T)-1 : b == -1 ? (T)(UT)(0 - (UT)a) : (T)(a / b)) \
+    ENG_EW2_COSTLY(h_rem_##sfx, T, T, b == 0 ? a : b == -1 ? (T)0 : (T)(a % b))
 DEF_DIV_U(u16, uint16_t)
 DEF_DIV_S(s16, int16_t, uint16_t)
 DEF_DIV_U(u32, uint32_t)

@@ -5,7 +5,9 @@
  * array (a loop with no aliasing, so the compiler vectorises it; inactive lanes compute
  * garbage that is never stored, which is why every expression must be safe for any input:
  * no C undefined behaviour on overflow, shifts or division) and then stores only the lanes of
- * the mask.  Expressions see the lane values as a, b, c and the lane index as l.
+ * the mask.  Expressions see the lane values as a, b, c and the lane index as l.  A single
+ * active lane (a thread's serial loop: <<<1, 1>>>, or `if (threadIdx.x == 0)`) computes only
+ * itself.
  */
 #ifndef CUSHIM_ENG_OPS_H
 #define CUSHIM_ENG_OPS_H
@@ -19,6 +21,13 @@
     ENG_H(name)                                                                          \
     {                                                                                    \
         const TS *A_ = ENG_SLOT(const TS, w, in->a);                                     \
+        if (__builtin_expect(!(m & (m - 1)), 0)) {                                       \
+            int l = eng_ctz(m);                                                          \
+            TS a = A_[l];                                                                \
+            (void)a;                                                                     \
+            ENG_SLOT(TD, w, in->d)[l] = (TD)(EXPR);                                      \
+            return ENG_OK;                                                               \
+        }                                                                                \
         TD r_[ENG_LANES];                                                                \
         for (int l = 0; l < ENG_LANES; l++) {                                            \
             TS a = A_[l];                                                                \
@@ -33,6 +42,14 @@
     ENG_H(name)                                                                          \
     {                                                                                    \
         const TS *A_ = ENG_SLOT(const TS, w, in->a), *B_ = ENG_SLOT(const TS, w, in->b); \
+        if (__builtin_expect(!(m & (m - 1)), 0)) {                                       \
+            int l = eng_ctz(m);                                                          \
+            TS a = A_[l], b = B_[l];                                                     \
+            (void)a;                                                                     \
+            (void)b;                                                                     \
+            ENG_SLOT(TD, w, in->d)[l] = (TD)(EXPR);                                      \
+            return ENG_OK;                                                               \
+        }                                                                                \
         TD r_[ENG_LANES];                                                                \
         for (int l = 0; l < ENG_LANES; l++) {                                            \
             TS a = A_[l], b = B_[l];                                                     \
@@ -50,6 +67,13 @@
     {                                                                                    \
         const TA *A_ = ENG_SLOT(const TA, w, in->a);                                     \
         const TB *B_ = ENG_SLOT(const TB, w, in->b);                                     \
+        if (__builtin_expect(!(m & (m - 1)), 0)) {                                       \
+            int l = eng_ctz(m);                                                          \
+            TA a = A_[l];                                                                \
+            TB b = B_[l];                                                                \
+            ENG_SLOT(TD, w, in->d)[l] = (TD)(EXPR);                                      \
+            return ENG_OK;                                                               \
+        }                                                                                \
         TD r_[ENG_LANES];                                                                \
         for (int l = 0; l < ENG_LANES; l++) {                                            \
             TA a = A_[l];                                                                \
@@ -65,6 +89,13 @@
     {                                                                                    \
         const TS *A_ = ENG_SLOT(const TS, w, in->a), *B_ = ENG_SLOT(const TS, w, in->b); \
         const TC *C_ = ENG_SLOT(const TC, w, in->c);                                     \
+        if (__builtin_expect(!(m & (m - 1)), 0)) {                                       \
+            int l = eng_ctz(m);                                                          \
+            TS a = A_[l], b = B_[l];                                                     \
+            TC c = C_[l];                                                                \
+            ENG_SLOT(TD, w, in->d)[l] = (TD)(EXPR);                                      \
+            return ENG_OK;                                                               \
+        }                                                                                \
         TD r_[ENG_LANES];                                                                \
         for (int l = 0; l < ENG_LANES; l++) {                                            \
             TS a = A_[l], b = B_[l];                                                     \
@@ -72,6 +103,29 @@
             r_[l] = (TD)(EXPR);                                                          \
         }                                                                                \
         eng_store_w(w->regs + in->d, r_, m, sizeof(TD));                                 \
+        return ENG_OK;                                                                   \
+    }
+
+/* ENG_EW2 for expensive expressions (division): a partial warp computes its lanes only. */
+#define ENG_EW2_COSTLY(name, TD, TS, EXPR)                                               \
+    ENG_H(name)                                                                          \
+    {                                                                                    \
+        const TS *A_ = ENG_SLOT(const TS, w, in->a), *B_ = ENG_SLOT(const TS, w, in->b); \
+        if (m != ENG_FULL) {                                                             \
+            TD *D_ = ENG_SLOT(TD, w, in->d);                                             \
+            for (uint32_t mm_ = m; mm_; mm_ &= mm_ - 1) {                                \
+                int l = eng_ctz(mm_);                                                    \
+                TS a = A_[l], b = B_[l];                                                 \
+                D_[l] = (TD)(EXPR);                                                      \
+            }                                                                            \
+            return ENG_OK;                                                               \
+        }                                                                                \
+        TD r_[ENG_LANES];                                                                \
+        for (int l = 0; l < ENG_LANES; l++) {                                            \
+            TS a = A_[l], b = B_[l];                                                     \
+            r_[l] = (TD)(EXPR);                                                          \
+        }                                                                                \
+        memcpy(w->regs + in->d, r_, sizeof r_);                                          \
         return ENG_OK;                                                                   \
     }
 
