@@ -156,6 +156,7 @@ void eng_block_start(eng_block *b, uint64_t linear)
         w->regs = w->frames[0].regs;
         for (int d = 1; d < w->nframes; d++)
             w->frames[d].live = 0;
+        w->nlive = 1;
         eng_frame *f = &w->frames[0];
         f->members = w->exists;
         f->parked = f->syncwait = f->barwait = 0;

@@ -226,6 +226,7 @@ struct eng_warp {
     uint32_t exited;
     int cur;                /* the running group's frame */
     int nframes;            /* frames allocated, live or free (frames[0]: the kernel's) */
+    int nlive;              /* live frames: 1 while no lane is in a called function */
     eng_frame *frames;
     uint8_t *local;         /* ENG_LANES * local_stride bytes, one area per lane */
     uint32_t local_stride;

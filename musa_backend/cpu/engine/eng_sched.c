@@ -102,6 +102,11 @@ static void run_lowest(eng_warp *w, int i)
  * callee's lanes return and meet the caller's at the call's next instruction. */
 static int deepest_with(const eng_warp *w, size_t which)
 {
+    if (w->nlive == 1 && w->frames[w->cur].live) { /* no calls in progress: the kernel's frame */
+        uint32_t lanes;
+        memcpy(&lanes, (const uint8_t *)&w->frames[w->cur] + which, sizeof lanes);
+        return lanes ? w->cur : -1;
+    }
     int best = -1;
     for (int i = 0; i < w->nframes; i++) {
         const eng_frame *f = &w->frames[i];
@@ -147,8 +152,10 @@ void eng_return_lanes(eng_warp *w, uint32_t m)
         caller->members |= back;
     }
     callee->members &= ~m;
-    if (!callee->members)
+    if (!callee->members) {
         callee->live = 0;
+        w->nlive--;
+    }
     w->active &= ~m;
     if (!w->active)
         w->resched_pc = 0;
@@ -238,8 +245,10 @@ int eng_exit_lanes(eng_warp *w, uint32_t lanes)
         f->members &= ~lanes;
         f->parked &= ~lanes;
         f->syncwait &= ~lanes;
-        if (!f->members && f->parent >= 0)
+        if (!f->members && f->parent >= 0) {
             f->live = 0;
+            w->nlive--;
+        }
     }
     w->active &= ~lanes;
     w->resched_pc = 0;
@@ -292,6 +301,7 @@ int eng_frame_new(eng_warp *w, int parent, const eng_func *fn)
     f->parent = parent;
     f->depth = parent < 0 ? 0 : w->frames[parent].depth + 1;
     f->live = 1;
+    w->nlive++;
     f->members = f->parked = f->syncwait = f->barwait = 0;
     f->local_base = 0;
     f->dyn_bytes = 0;
