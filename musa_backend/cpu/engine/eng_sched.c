@@ -88,8 +88,14 @@ static void run_lowest(eng_warp *w, int i)
 {
     enter(w, i);
     eng_frame *f = &w->frames[i];
-    uint32_t best = min_pc(f, f->parked, 0);
-    uint32_t group = lanes_at(f, f->parked | f->syncwait, best);
+    /* often every parked lane is at one pc (a barrier opened, a branch reconverged) */
+    uint32_t pc0 = f->lane_pc[eng_ctz(f->parked)];
+    uint32_t best = pc0, group = lanes_at(f, f->parked | f->syncwait, pc0);
+    if ((group & f->parked) != f->parked) {
+        best = min_pc(f, f->parked, 0);
+        if (best != pc0)
+            group = lanes_at(f, f->parked | f->syncwait, best);
+    }
     f->parked &= ~group;
     f->syncwait &= ~group;
     w->active = group;
