@@ -291,6 +291,18 @@ ENG_H(h_lop3)
     return ENG_OK;
 }
 
+/* lop3.{and,or} d|p, ..., q: p = (d != 0) and/or q (mode 0 and, 1 or; mode2 negates q) after
+ * h_lop3 wrote d (a) */
+ENG_H(h_lop3_pred)
+{
+    const uint32_t *D = ENG_SLOT(const uint32_t, w, in->a);
+    uint32_t nz = 0, q = eng_pred(w, in->b) ^ (in->mode2 ? ENG_FULL : 0);
+    for (int l = 0; l < ENG_LANES; l++)
+        nz |= (uint32_t)(D[l] != 0) << l;
+    eng_set_pred(w, in->d, in->mode ? nz | q : nz & q, m);
+    return ENG_OK;
+}
+
 /* --- predicates: one 32-bit lane mask each; mode bits 0/1 negate a/b --- */
 
 ENG_H(h_pand)
@@ -363,6 +375,38 @@ static int lower_pred(eng_lower *L, const ptx_insn *pi)
 static int check(eng_lower *L, unsigned i, ptx_type t)
 {
     return eng_width_ok(L, eng_op(L, i), t);
+}
+
+/* lop3.{and,or}.b32 d|p, a, b, c, immLut, q */
+static int lower_lop3_pred(eng_lower *L, const ptx_insn *pi, ptx_type t, int bi)
+{
+    int64_t lut;
+    const ptx_operand *dp = eng_op(L, 0), *q = eng_op(L, 5);
+    int or = eng_has(pi, PTX_MOD_OR), and = eng_has(pi, PTX_MOD_AND);
+    if (bi != 1 || or == and || dp->kind != PTX_OPND_PAIR || !eng_imm(eng_op(L, 4), &lut) || !check(L, 1, t) ||
+        !check(L, 2, t) || !check(L, 3, t))
+        return eng_unsupported(L);
+    const ptx_operand *d = eng_elem(L, dp, 0), *p = eng_elem(L, dp, 1);
+    if ((d->kind == PTX_OPND_REG && eng_reg_width(L, d) != 4) || (p->kind == PTX_OPND_REG && eng_reg_width(L, p) != 1) ||
+        (q->kind == PTX_OPND_REG && eng_reg_width(L, q) != 1))
+        return eng_unsupported(L);
+    uint32_t a = eng_src(L, eng_op(L, 1), t), b = eng_src(L, eng_op(L, 2), t), c = eng_src(L, eng_op(L, 3), t);
+    uint32_t qs = eng_src(L, q, PTX_T_PRED);
+    uint32_t ds = d->kind == PTX_OPND_REG ? eng_dst(L, d) : eng_temp(L, 4);
+    uint32_t ps = eng_dst(L, p);
+    eng_insn *e = eng_emit(L, h_lop3);
+    e->d = ds;
+    e->a = a;
+    e->b = b;
+    e->c = c;
+    e->imm = lut & 0xff;
+    e = eng_emit(L, h_lop3_pred);
+    e->d = ps;
+    e->a = ds;
+    e->b = qs;
+    e->mode = (uint16_t)or;
+    e->mode2 = (uint16_t)((q->flags & PTX_OPND_F_NEG) != 0);
+    return 0;
 }
 
 int eng_lower_bit(eng_lower *L, const ptx_insn *pi)
@@ -503,6 +547,8 @@ int eng_lower_bit(eng_lower *L, const ptx_insn *pi)
     }
     case PTX_OP_LOP3: {
         int64_t lut;
+        if (pi->nopnds == 6) /* the form with a predicate result */
+            return lower_lop3_pred(L, pi, t, bi);
         if (bi != 1 || pi->nopnds != 5 || !eng_imm(eng_op(L, 4), &lut) || !check(L, 0, t) || !check(L, 1, t) ||
             !check(L, 2, t) || !check(L, 3, t))
             return eng_unsupported(L);

@@ -300,10 +300,16 @@ static int lower_selp(eng_lower *L, const ptx_insn *pi)
     const ptx_operand *po = eng_op(L, 3);
     if (po->kind == PTX_OPND_REG && eng_reg_width(L, po) != 1)
         return eng_unsupported(L);
-    if (po->flags & PTX_OPND_F_NEG)
-        return eng_unsupported(L);
     eng_fn fn = wdt == 2 ? h_selp_16 : wdt == 4 ? h_selp_32 : h_selp_64;
-    return eng_lower_dabc(L, fn, t, PTX_T_PRED);
+    if (eng_lower_dabc(L, fn, t, PTX_T_PRED))
+        return -1;
+    if (po->flags & PTX_OPND_F_NEG) { /* selp d, a, b, !p is selp d, b, a, p */
+        eng_insn *e = eng_last(L);
+        uint32_t a = e->a;
+        e->a = e->b;
+        e->b = a;
+    }
+    return 0;
 }
 
 static int lower_slct(eng_lower *L, const ptx_insn *pi)

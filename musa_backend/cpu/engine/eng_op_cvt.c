@@ -382,14 +382,58 @@ ENG_H(h_cvt_pack_x2)
     return ENG_OK;
 }
 
+/* .satfinite to f16/bf16 (one value, or two packed: mode2): infinities from finite inputs
+ * become the largest finite value of their sign; NaN stays NaN.  Runs after the conversion on
+ * its destination (c: its register width). */
+ENG_H(h_satfinite16)
+{
+    uint16_t inf = in->mode ? 0x7f80 : 0x7c00, max = in->mode ? 0x7f7f : 0x7bff;
+    unsigned halves = in->mode2 ? 2 : 1;
+    uint8_t *d = w->regs + in->d;
+    for (uint32_t mm = m; mm; mm &= mm - 1) {
+        uint8_t *p = d + (size_t)eng_ctz(mm) * in->c;
+        for (unsigned i = 0; i < halves; i++) {
+            uint16_t h;
+            memcpy(&h, p + 2 * i, 2);
+            if ((h & 0x7fff) == inf)
+                h = (uint16_t)((h & 0x8000) | max);
+            memcpy(p + 2 * i, &h, 2);
+        }
+    }
+    return ENG_OK;
+}
+
+static int lower_cvt_convert(eng_lower *L, const ptx_insn *pi);
+
 int eng_lower_cvt(eng_lower *L, const ptx_insn *pi)
+{
+    ptx_type dt = eng_type(pi, 0), st = eng_type(pi, 1);
+    if (!eng_cvt_narrow_form(pi) && pi->ntypes == 2 && eng_has(pi, PTX_MOD_SATFINITE) && st == PTX_T_F32 &&
+        (dt == PTX_T_F16 || dt == PTX_T_BF16 || dt == PTX_T_F16X2 || dt == PTX_T_BF16X2) &&
+        eng_op(L, 0)->kind == PTX_OPND_REG) {
+        if (lower_cvt_convert(L, pi))
+            return -1;
+        eng_insn *e = eng_emit(L, h_satfinite16);
+        e->d = eng_dst(L, eng_op(L, 0));
+        e->mode = (uint16_t)(dt == PTX_T_BF16 || dt == PTX_T_BF16X2);
+        e->mode2 = (uint16_t)(dt == PTX_T_F16X2 || dt == PTX_T_BF16X2);
+        e->c = eng_reg_width(L, eng_op(L, 0));
+        return 0;
+    }
+    return lower_cvt_convert(L, pi);
+}
+
+/* Everything but .satfinite to 16-bit floats, which runs this and then clamps. */
+static int lower_cvt_convert(eng_lower *L, const ptx_insn *pi)
 {
     ptx_type dt = eng_type(pi, 0), st = eng_type(pi, 1);
     if (eng_cvt_narrow_form(pi))
         return eng_lower_cvt_narrow(L, pi); /* FP8 pairs and cvt.pack: eng_op_cvt8.c */
     if (pi->ntypes != 2)
         return eng_unsupported(L);
-    if (eng_has(pi, PTX_MOD_SATFINITE) || eng_has(pi, PTX_MOD_PACK))
+    int satf16 = eng_has(pi, PTX_MOD_SATFINITE) && st == PTX_T_F32 &&
+                 (dt == PTX_T_F16 || dt == PTX_T_BF16 || dt == PTX_T_F16X2 || dt == PTX_T_BF16X2);
+    if ((eng_has(pi, PTX_MOD_SATFINITE) && !satf16) || eng_has(pi, PTX_MOD_PACK))
         return eng_unsupported(L);
     if ((dt == PTX_T_F16X2 || dt == PTX_T_BF16X2) && st == PTX_T_F32 && pi->nopnds == 3) {
         int rnd = eng_rounding(pi);

@@ -262,6 +262,17 @@ static inline double fmax64(double a, double b)
     return a > b ? a : b;
 }
 
+/* min/max.xorsign.abs (sm_86): the magnitude from |a| and |b|, the sign the XOR of a's and
+ * b's; a NaN result stays the canonical NaN */
+static inline float xorsign32(float r, float a, float b)
+{
+    return r != r ? r : eng_u2f((eng_f2u(r) & 0x7fffffffu) | ((eng_f2u(a) ^ eng_f2u(b)) & 0x80000000u));
+}
+ENG_EW2(h_min_f32_xs, float, float, xorsign32(fmin32(fabsf(a), fabsf(b), 0), a, b))
+ENG_EW2(h_max_f32_xs, float, float, xorsign32(fmax32(fabsf(a), fabsf(b), 0), a, b))
+ENG_EW2(h_min_f32_xs_nan, float, float, xorsign32(fmin32(fabsf(a), fabsf(b), 1), a, b))
+ENG_EW2(h_max_f32_xs_nan, float, float, xorsign32(fmax32(fabsf(a), fabsf(b), 1), a, b))
+
 ENG_EW2(h_min_f32, float, float, fmin32(a, b, 0))
 ENG_EW2(h_max_f32, float, float, fmax32(a, b, 0))
 ENG_EW2(h_min_f32_ftz, float, float, fmin32(eng_ftz32(a), eng_ftz32(b), 0))
@@ -483,11 +494,14 @@ int eng_lower_float(eng_lower *L, const ptx_insn *pi)
         return eng_lower_da(L, is64 ? h_neg_f64 : ftz ? h_neg_f32_ftz : h_neg_f32, t);
     case PTX_OP_MIN:
     case PTX_OP_MAX: {
-        if (!all_width(L, 3, t) || eng_has(pi, PTX_MOD_XORSIGN))
-            return eng_unsupported(L);
         int mn = pi->op == PTX_OP_MIN, nan = eng_has(pi, PTX_MOD_NAN);
+        int xs = eng_has(pi, PTX_MOD_XORSIGN);
+        if (!all_width(L, 3, t) || (xs && (is64 || ftz || !eng_has(pi, PTX_MOD_ABS))))
+            return eng_unsupported(L);
         eng_fn fn;
-        if (is64)
+        if (xs)
+            fn = nan ? (mn ? h_min_f32_xs_nan : h_max_f32_xs_nan) : (mn ? h_min_f32_xs : h_max_f32_xs);
+        else if (is64)
             fn = nan ? NULL : mn ? h_min_f64 : h_max_f64;
         else if (nan)
             fn = ftz ? NULL : mn ? h_min_f32_nan : h_max_f32_nan;

@@ -142,8 +142,20 @@ static void resolve_ident(ptx_parser *ps, const char *s, uint32_t len, ptx_opera
     }
     if (sym && sym->kind == SYM_REGRANGE)
         ptx_fail(ps, line, "register '%.*s' is outside its declared range", (int)len, s);
-    if (memchr(s, '.', len))
-        ptx_fail(ps, line, "unknown name '%.*s'", (int)len, s);
+    const char *sel = memchr(s, '.', len);
+    if (sel) {
+        /* %r.b0123, %r.h1: a video instruction's byte/half selector on a register */
+        uint32_t rl = (uint32_t)(sel - s), ok = len - rl >= 3 && (sel[1] == 'b' || sel[1] == 'h');
+        for (uint32_t i = rl + 2; ok && i < len; i++)
+            ok = s[i] >= '0' && s[i] <= (sel[1] == 'b' ? '7' : '1');
+        uint32_t base = ok ? ptx_reg_find(ps, s, rl) : PTX_NONE;
+        if (base == PTX_NONE)
+            ptx_fail(ps, line, "unknown name '%.*s'", (int)len, s);
+        o->kind = PTX_OPND_REG;
+        o->index = base;
+        ps->opnd_unknown = 1;
+        return;
+    }
     /* a label, maybe defined further down: patched in resolve_labels */
     o->kind = PTX_OPND_LABEL;
     o->index = name;
@@ -429,6 +441,9 @@ static void parse_insn(ptx_parser *ps, uint32_t func, uint32_t guard, int guard_
     if (in.op != PTX_OP_UNKNOWN &&
         ((int)n < ptx_op_min_operands(in.op) || (int)n > ptx_op_max_operands(in.op)))
         in.unknown = 1; /* a form we do not know: reported if reached, not a parse error */
+    if (ps->opnd_unknown)
+        in.unknown = 1;
+    ps->opnd_unknown = 0;
     in.nopnds = (uint8_t)n;
     in.opnds = append_opnds(ps, top, n);
     GROW(ps, m->insns, m->ninsns, ps->cap_insns);

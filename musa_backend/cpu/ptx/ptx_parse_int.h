@@ -66,6 +66,9 @@ struct ptx_parser {
     struct ptx_map labels; /* name -> instruction index within the function */
     struct pending_label *pend;
     uint32_t npend, cap_pend;
+    /* an operand of the instruction being parsed has a form we do not know (a register with a
+     * video byte/half selector): the instruction is kept, marked unknown */
+    int opnd_unknown;
 };
 
 typedef struct ptx_parser ptx_parser;
