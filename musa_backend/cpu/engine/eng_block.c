@@ -219,7 +219,7 @@ int eng_block_step(eng_block *b, int slice)
             if (r == ENG_YIELD)
                 yielded = 1;
             else if (r == ENG_PAUSE)
-                b->polled = 1;
+                b->polled = yielded = 1;
             if (atomic_load_explicit(&job->error, memory_order_relaxed))
                 return ENG_FAULT;
         }
@@ -228,7 +228,8 @@ int eng_block_step(eng_block *b, int slice)
         if (!ran)
             return deadlock(b);
         if (slice && yielded)
-            return ENG_YIELD; /* a warp spun through its time slice: let other blocks run */
+            return ENG_YIELD; /* a warp spun through its time slice, or spins on memory another
+                                 block may write (a grid barrier): let other blocks run */
     }
 }
 
