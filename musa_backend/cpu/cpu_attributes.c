@@ -11,10 +11,12 @@
  * or have a default case in the enum switch: a new cudaDeviceAttr then fails to compile here
  * until it has an answer (-Wswitch).
  */
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "cpu_device.h"
 #include "cpu_entry.h"
+#include "mu_log.h"
 
 /* A100-class cache and memory-system figures; plausible for a device and stable across hosts. */
 #define CPU_L2_BYTES 41943040          /* 40 MiB */
@@ -33,7 +35,13 @@ double cpu_kernel_timeout_s(void)
         return 0;
     char *end;
     double s = strtod(text, &end);
-    return *end == '\0' && s > 0 ? s : 0;
+    if (*end == '\0' && s > 0)
+        return s;
+    static atomic_int warned;
+    if (!atomic_exchange(&warned, 1))
+        mu_report("CUSHIM_KERNEL_TIMEOUT=%s is not a number of seconds above 0: kernels run without a "
+                  "watchdog", text);
+    return 0;
 }
 
 /* A GPU with a display watchdog reports 1 here; so does a cpu device with a watchdog. */

@@ -401,6 +401,10 @@ MUresult cpu_muDeviceReset(int ordinal)
         return r;
     if (cpu_on_worker_thread())
         return MU_ERROR_NOT_PERMITTED;
+    /* "reset the device immediately": kernels still running stop at their next time slice
+     * (they watch the fault word) and queued work does not start on a poisoned device */
+    int none = 0;
+    atomic_compare_exchange_strong(&dev->sticky, &none, (int)MU_ERROR_LAUNCH_FAILURE);
     cpu_streams_reset(dev);
     cpu_events_reset(dev);
     cpu_modules_reset(dev);

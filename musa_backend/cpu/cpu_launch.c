@@ -191,6 +191,7 @@ MUresult cpu_muLaunchKernel(MUfunction fn, const struct mu_launch_config *config
         .stack_size = cpu_device_limit(dev, cudaLimitStackSize),
         .heap_size = cpu_device_limit(dev, cudaLimitMallocHeapSize),
         .host = &dev->engine_host,
+        .device_fault = &dev->sticky,
         .timeout_s = cpu_kernel_timeout_s(),
         .resident_blocks = (uint64_t)cpu_occupancy(&fn->info,
                                                    (int)(config->block.x * config->block.y *

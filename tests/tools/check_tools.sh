@@ -56,6 +56,9 @@ if [ -x "$programs/streams_events" ]; then
         fail=1
     fi
     check "--backend tpu explains itself" grep -q "valid: cpu" "$tmp/tpu"
+    run env CUSHIM_KERNEL_TIMEOUT=soon "$bin/cushim-run" "$programs/kernels_reduce_scan" > "$tmp/timeout" 2>&1
+    check "a bad CUSHIM_KERNEL_TIMEOUT is named" \
+        grep -q "CUSHIM_KERNEL_TIMEOUT=soon is not a number of seconds above 0" "$tmp/timeout"
 
     # A program built with nvcc's default static runtime is named as such, with the fix.
     nvcc=$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)

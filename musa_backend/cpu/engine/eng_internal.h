@@ -287,6 +287,7 @@ struct eng_job {
     int budgeted;                /* cfg.branch_budget is set: branches_left counts down */
     atomic_int_fast64_t branches_left;
     uint64_t deadline_ns;        /* eng_now_ns() past which the launch times out; 0: never */
+    const _Atomic int *device_fault; /* engine_launch.device_fault */
 };
 
 /* Shared memory the system reserves at the start of every block's (%reserved_smem_offset_*):

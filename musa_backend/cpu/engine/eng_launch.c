@@ -307,6 +307,7 @@ MUresult engine_launch(const engine_kernel *k, const struct engine_launch *launc
     atomic_init(&job->error, 0);
     atomic_init(&job->printed, 0);
     job->budgeted = launch->branch_budget != 0;
+    job->device_fault = launch->device_fault;
     atomic_init(&job->branches_left,
                 launch->branch_budget > INT64_MAX ? INT64_MAX : (int_fast64_t)launch->branch_budget);
     if (launch->timeout_s > 0)

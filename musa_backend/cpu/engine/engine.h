@@ -92,6 +92,9 @@ struct engine_launch {
     uint64_t resident_blocks; /* blocks a GPU would hold at once (occupancy x multiprocessors):
                             an ordinary launch whose blocks spin, waiting for others, keeps up to
                             this many going at a time (0: one per thread) */
+    const _Atomic int *device_fault; /* the device's fault word (a MUresult, 0 while fine): a
+                            fault of another launch, or a reset, stops this one with it at its
+                            next time slice, as a GPU context dies whole.  NULL: not watched */
     uint64_t branch_budget; /* the launch stops with MU_ERROR_LAUNCH_TIMEOUT once its warps have
                             taken about this many backward branches and calls (0: no limit): a
                             bound on work that does not depend on the machine (fuzzing).  It is
