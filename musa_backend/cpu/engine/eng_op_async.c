@@ -175,6 +175,8 @@ ENG_H(h_mbarrier)
             eng_rotate(w);
             return ENG_YIELD;
         }
+        if (done != m) /* a test_wait loop polls: its next backward branch lets others run */
+            w->polling = 1;
     }
     return ENG_OK;
 }

@@ -62,8 +62,10 @@ ENG_H(h_fence)
 ENG_H(h_nanosleep)
 {
     (void)m;
-    /* a sleeping warp lets the others of its block run (spin-waits with back-off); a sleep is
-     * charged as a whole time slice, so a loop around it still meets the watchdog */
+    /* a sleeping group lets the warp's other lanes and the block's other warps run (spin-waits
+     * with back-off); a sleep is charged as a whole time slice, so a loop around it still meets
+     * the watchdog */
+    eng_rotate(w);
     return eng_slice_end(w, in, ENG_SLICE);
 }
 

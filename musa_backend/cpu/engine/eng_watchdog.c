@@ -36,12 +36,12 @@ int eng_slice_end(eng_warp *w, const eng_insn *in, int32_t spent)
     if (job->budgeted) {
         int64_t left = atomic_fetch_sub_explicit(&job->branches_left, spent, memory_order_relaxed);
         if (left - spent <= 0)
-            return eng_fault(w, in, eng_ctz(w->active | 1u), MU_ERROR_LAUNCH_TIMEOUT,
+            return eng_fault(w, in, (w->active ? eng_ctz(w->active) : 0), MU_ERROR_LAUNCH_TIMEOUT,
                              "the launch ran past its budget of %llu branches",
                              (unsigned long long)job->cfg.branch_budget);
     }
     if (job->deadline_ns != 0 && eng_now_ns() >= job->deadline_ns)
-        return eng_fault(w, in, eng_ctz(w->active | 1u), MU_ERROR_LAUNCH_TIMEOUT,
+        return eng_fault(w, in, (w->active ? eng_ctz(w->active) : 0), MU_ERROR_LAUNCH_TIMEOUT,
                          "watchdog: the launch ran longer than %g s (CUSHIM_KERNEL_TIMEOUT)",
                          job->cfg.timeout_s);
     return ENG_YIELD;
