@@ -217,6 +217,49 @@ ENG_H(h_atom_shared_add_u32)
     return ENG_OK;
 }
 
+/* atom/red .v2/.v4/.v8: element i of b (and of d for atom) at address + i * size */
+static int lower_atom_vector(eng_lower *L, const ptx_insn *pi, int red, unsigned n, int op, unsigned kind,
+                             unsigned size, ptx_type vt)
+{
+    unsigned first = red ? 0 : 1;
+    const ptx_operand *bo = eng_op(L, first + 1), *dv = red ? NULL : eng_op(L, 0);
+    if (pi->nopnds != first + 2 || bo->kind != PTX_OPND_VEC || bo->comp != n ||
+        (dv && (dv->kind != PTX_OPND_VEC || dv->comp != n)))
+        return eng_unsupported(L);
+    uint16_t mode = 0;
+    uint32_t a;
+    int64_t imm;
+    if (eng_lower_address(L, eng_op(L, first), eng_space_of(pi), &mode, &a, &imm) ||
+        ((mode & ENG_M_SPACE) != ENG_SP_GLOBAL && (mode & ENG_M_SPACE) != ENG_SP_GENERIC))
+        return eng_unsupported(L);
+    uint32_t b[8], d[8];
+    for (unsigned i = 0; i < n; i++) {
+        const ptx_operand *el = eng_elem(L, bo, i), *de = dv ? eng_elem(L, dv, i) : NULL;
+        if ((el->kind == PTX_OPND_REG && eng_reg_width(L, el) != size) ||
+            (de && de->kind == PTX_OPND_REG && eng_reg_width(L, de) != size))
+            return eng_unsupported(L);
+        b[i] = eng_src(L, el, vt);
+        d[i] = de ? eng_dst(L, de) : ENG_F_SCRATCH;
+    }
+    for (unsigned i = 0; i < n; i++) /* an old value written over an operand still to come */
+        for (unsigned j = i + 1; j < n; j++)
+            if (d[i] == b[j])
+                return eng_unsupported(L);
+    uint32_t range = eng_range_index(L);
+    for (unsigned i = 0; i < n; i++) {
+        eng_insn *e = eng_emit(L, h_atom);
+        e->d = d[i];
+        e->a = a;
+        e->b = b[i];
+        e->c = ENG_F_ZERO;
+        e->imm = imm + (int64_t)(i * size);
+        e->mode = mode;
+        e->mode2 = (uint16_t)(op | (kind << 4) | (size << 8) | (red ? 0 : 0x1000));
+        e->x = range;
+    }
+    return 0;
+}
+
 int eng_lower_atom(eng_lower *L, const ptx_insn *pi)
 {
     int red = pi->op == PTX_OP_RED;
@@ -261,7 +304,10 @@ int eng_lower_atom(eng_lower *L, const ptx_insn *pi)
     for (unsigned i = 0; i < sizeof ops / sizeof ops[0]; i++)
         if (eng_has(pi, ops[i].mod))
             op = ops[i].op;
-    if (op < 0 || eng_has(pi, PTX_MOD_V2) || eng_has(pi, PTX_MOD_V4) || eng_has(pi, PTX_MOD_V8))
+    /* .v2/.v4/.v8 (sm_90, floating add/min/max on global memory): one atomic per element, as
+     * the PTX ISA defines them (no atomicity across the elements) */
+    unsigned nvec = eng_has(pi, PTX_MOD_V2) ? 2 : eng_has(pi, PTX_MOD_V4) ? 4 : eng_has(pi, PTX_MOD_V8) ? 8 : 1;
+    if (op < 0 || (nvec > 1 && (kind < K_F || (op != A_ADD && op != A_MIN && op != A_MAX))))
         return eng_unsupported(L);
     if (kind >= K_F && op != A_ADD && op != A_EXCH && op != A_CAS && !(kind == K_F && (op == A_MIN || op == A_MAX)))
         return eng_unsupported(L);
@@ -275,6 +321,8 @@ int eng_lower_atom(eng_lower *L, const ptx_insn *pi)
         return eng_unsupported(L);
     unsigned width = size < 2 ? 2 : size;
     ptx_type vt = size == 2 ? PTX_T_B16 : size == 4 ? PTX_T_B32 : PTX_T_B64;
+    if (nvec > 1)
+        return lower_atom_vector(L, pi, red, nvec, op, kind, size, vt);
     const ptx_operand *bo = eng_op(L, first + 1), *co = eng_op(L, first + 2);
     if (eng_reg_width(L, bo) && eng_reg_width(L, bo) != width)
         return eng_unsupported(L);
