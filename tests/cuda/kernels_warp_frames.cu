@@ -110,6 +110,38 @@ __global__ void uneven_then_reduce(int k, int *out)
     out[blockIdx.x * blockDim.x + threadIdx.x] = warp_sum(v);
 }
 
+__device__ __noinline__ void spin_until(volatile int *flag)
+{
+    while (*flag == 0)
+        ;
+}
+
+__device__ __noinline__ void raise_flag(volatile int *flag)
+{
+    *flag = 1;
+}
+
+__device__ __noinline__ int half_waits(volatile int *flag, int lane)
+{
+    if (lane < 16) {
+        spin_until(flag);
+        return lane * 2;
+    }
+    return lane * 3;
+}
+
+// half the warp waits inside a callee of a callee while the other half returns from the outer
+// function and calls another one before it releases them: the waiting lanes' caller frame must
+// survive until they return to it
+__global__ void return_while_callee_waits(volatile int *flag, int *out)
+{
+    int lane = threadIdx.x & 31;
+    int r = half_waits(flag, lane);
+    if (lane == 20)
+        raise_flag(flag);
+    out[lane] = r;
+}
+
 __global__ void grid_prefix(int *data, int *out)
 {
     cg::grid_group g = cg::this_grid();
@@ -177,6 +209,15 @@ int main()
         int p = lane ^ 16, want = p < 16 ? p * 3 + 1 : -p * 5;
         bad += h[lane] != want;
     }
+    EXPECT_EQ_LL(bad, 0);
+
+    CHECK(cudaMemset(mutex, 0, sizeof(int)));
+    return_while_callee_waits<<<1, 32>>>(mutex, out);
+    CHECK(cudaDeviceSynchronize());
+    CHECK(cudaMemcpy(h, out, 32 * sizeof(int), cudaMemcpyDeviceToHost));
+    bad = 0;
+    for (int lane = 0; lane < 32; lane++)
+        bad += h[lane] != (lane < 16 ? lane * 2 : lane * 3);
     EXPECT_EQ_LL(bad, 0);
 
     const int k = 3000;

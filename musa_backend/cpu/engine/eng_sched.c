@@ -126,6 +126,20 @@ static int deepest_with(const eng_warp *w, size_t which)
     return best;
 }
 
+/* Free frame i, and then its callers, while each is a called function's frame with no lane
+ * in it or in a frame it called: lanes still in a callee come back to their caller. */
+static void release_if_empty(eng_warp *w, int i)
+{
+    while (i > 0 && w->frames[i].live && !w->frames[i].members) {
+        for (int c = 1; c < w->nframes; c++)
+            if (w->frames[c].live && w->frames[c].parent == i)
+                return;
+        w->frames[i].live = 0;
+        w->nlive--;
+        i = w->frames[i].parent;
+    }
+}
+
 void eng_return_lanes(eng_warp *w, uint32_t m)
 {
     int ci = w->cur;
@@ -158,10 +172,7 @@ void eng_return_lanes(eng_warp *w, uint32_t m)
         caller->members |= back;
     }
     callee->members &= ~m;
-    if (!callee->members) {
-        callee->live = 0;
-        w->nlive--;
-    }
+    release_if_empty(w, ci);
     w->active &= ~m;
     if (!w->active)
         w->resched_pc = 0;
@@ -251,11 +262,9 @@ int eng_exit_lanes(eng_warp *w, uint32_t lanes)
         f->members &= ~lanes;
         f->parked &= ~lanes;
         f->syncwait &= ~lanes;
-        if (!f->members && f->parent >= 0) {
-            f->live = 0;
-            w->nlive--;
-        }
     }
+    for (int i = w->nframes - 1; i > 0; i--)
+        release_if_empty(w, i);
     w->active &= ~lanes;
     w->resched_pc = 0;
     eng_block *b = w->blk;
