@@ -413,6 +413,46 @@ static int sts_vec(eng_warp *w, const eng_insn *in, uint8_t **sp_p, unsigned es,
     }
 }
 
+/* Generic addresses that all lie in the block's shared memory, or all in the lanes' own local
+ * areas (a -G build reaches every local and shared variable through generic pointers): 1 and
+ * the host pointers, else 0 and the general path decides (mixed, global, or a fault). */
+static int generic_fast_ptrs(eng_warp *w, const eng_insn *in, uint32_t m, unsigned es, uint8_t **p)
+{
+    if (in->mode & ENG_M_BASE32)
+        return 0;
+    const uint64_t *A = ENG_SLOT(const uint64_t, w, in->a);
+    uint64_t smem = (uint64_t)(uintptr_t)w->blk->smem, ssize = w->blk->smem_size, bad = 0;
+    uint64_t first = A[eng_ctz(m)] + (uint64_t)in->imm;
+    if (ssize >= es && first - smem < ssize) {
+        for (uint32_t mm = m; mm; mm &= mm - 1) {
+            int l = eng_ctz(mm);
+            uint64_t a = A[l] + (uint64_t)in->imm;
+            bad |= (uint64_t)(a - smem > ssize - es) | (a & (es - 1));
+            p[l] = (uint8_t *)(uintptr_t)a;
+        }
+        return !bad;
+    }
+    uint64_t stride = w->local_stride;
+    if (!w->local || stride < es)
+        return 0;
+    uint64_t base = (uint64_t)(uintptr_t)w->local, lim = stride - es;
+    for (uint32_t mm = m; mm; mm &= mm - 1) {
+        int l = eng_ctz(mm);
+        uint64_t a = A[l] + (uint64_t)in->imm, off = a - (base + (uint64_t)l * stride);
+        bad |= (uint64_t)(off > lim) | (a & (es - 1));
+        p[l] = (uint8_t *)(uintptr_t)a;
+    }
+    return !bad;
+}
+
+/* Loads and stores of one 4- or 8-byte element through a generic address, plain (not polled:
+ * a volatile or relaxed shared-memory load keeps the general path's spin detection). */
+static int generic_plain(const eng_insn *in, unsigned es, unsigned n, unsigned rw)
+{
+    return (in->mode & ENG_M_SPACE) == ENG_SP_GENERIC && n == 1 && es == rw && (es == 4 || es == 8) &&
+           !(in->mode & (ENG_M_ORDERED | ENG_M_ACQREL | ENG_M_POLL));
+}
+
 ENG_H(h_ld)
 {
     unsigned es = M2_ESIZE(in->mode2), n = M2_N(in->mode2), rw = M2_RW(in->mode2);
@@ -444,6 +484,12 @@ ENG_H(h_ld)
         !(in->mode & (ENG_M_ORDERED | ENG_M_ACQREL | ENG_M_BASE32)) && ld_global_fast(w, in, es, n, rw, sgn))
         return ENG_OK;
     uint8_t *p[ENG_LANES];
+    if (generic_plain(in, es, n, rw) && generic_fast_ptrs(w, in, m, es, p)) {
+        uint8_t *d = w->regs + in->d;
+        for (uint32_t mm = m; mm; mm &= mm - 1)
+            memcpy(d + (size_t)eng_ctz(mm) * es, p[eng_ctz(mm)], es);
+        return ENG_OK;
+    }
     if (eng_resolve(w, in, m, es * n, 0, p) != ENG_OK)
         return ENG_FAULT;
     if (n > 1 && (in->mode & (ENG_M_ORDERED | ENG_M_ACQREL))) {
@@ -508,6 +554,12 @@ ENG_H(h_st)
         !(in->mode & (ENG_M_ORDERED | ENG_M_ACQREL | ENG_M_BASE32)) && st_global_fast(w, in, es, n, rw))
         return ENG_OK;
     uint8_t *p[ENG_LANES];
+    if (generic_plain(in, es, n, rw) && generic_fast_ptrs(w, in, m, es, p)) {
+        const uint8_t *src = w->regs + in->d;
+        for (uint32_t mm = m; mm; mm &= mm - 1)
+            memcpy(p[eng_ctz(mm)], src + (size_t)eng_ctz(mm) * es, es);
+        return ENG_OK;
+    }
     if (eng_resolve(w, in, m, es * n, 1, p) != ENG_OK)
         return ENG_FAULT;
     if (n > 1 && (in->mode & (ENG_M_ORDERED | ENG_M_ACQREL))) {
