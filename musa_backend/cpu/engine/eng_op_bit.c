@@ -36,6 +36,43 @@ ENG_EW2X(h_shr_s32, uint32_t, uint32_t, uint32_t,
 ENG_EW2X(h_shr_s64, uint64_t, uint64_t, uint32_t,
          (a >> (b >= 64 ? 63 : b)) | ((a >> 63) ? ~(~0ull >> (b >= 64 ? 63 : b)) : 0))
 
+/* A shift by an immediate count (address arithmetic: shl.b64 %rd, %rd, 2), kept in in->imm and
+ * already below the width: one count for every lane, which the compiler turns into one vector
+ * shift where per-lane counts are a scalar loop. */
+#define DEF_SHIFT_IMM(bits, T)                                                                 \
+    ENG_H(h_shl_imm_##bits)                                                                    \
+    {                                                                                          \
+        const T *A = ENG_SLOT(const T, w, in->a);                                              \
+        unsigned s = (unsigned)in->imm;                                                        \
+        T r[ENG_LANES];                                                                        \
+        for (int l = 0; l < ENG_LANES; l++)                                                    \
+            r[l] = (T)(A[l] << s);                                                             \
+        eng_store_w(w->regs + in->d, r, m, sizeof(T));                                         \
+        return ENG_OK;                                                                         \
+    }                                                                                          \
+    ENG_H(h_shr_u_imm_##bits)                                                                  \
+    {                                                                                          \
+        const T *A = ENG_SLOT(const T, w, in->a);                                              \
+        unsigned s = (unsigned)in->imm;                                                        \
+        T r[ENG_LANES];                                                                        \
+        for (int l = 0; l < ENG_LANES; l++)                                                    \
+            r[l] = (T)(A[l] >> s);                                                             \
+        eng_store_w(w->regs + in->d, r, m, sizeof(T));                                         \
+        return ENG_OK;                                                                         \
+    }                                                                                          \
+    ENG_H(h_shr_s_imm_##bits)                                                                  \
+    {                                                                                          \
+        const T *A = ENG_SLOT(const T, w, in->a);                                              \
+        unsigned s = (unsigned)in->imm;                                                        \
+        T r[ENG_LANES], fill = (T) ~((T)~(T)0 >> s);                                           \
+        for (int l = 0; l < ENG_LANES; l++)                                                    \
+            r[l] = (T)((A[l] >> s) | ((A[l] >> (bits - 1)) ? fill : 0));                        \
+        eng_store_w(w->regs + in->d, r, m, sizeof(T));                                         \
+        return ENG_OK;                                                                         \
+    }
+DEF_SHIFT_IMM(32, uint32_t)
+DEF_SHIFT_IMM(64, uint64_t)
+
 /* funnel shifts over b:a; mode bit 0: right, bit 1: clamp (else wrap) */
 ENG_H(h_shf)
 {
@@ -443,6 +480,21 @@ int eng_lower_bit(eng_lower *L, const ptx_insn *pi)
         if (!check(L, 0, t) || !check(L, 1, t) || !check(L, 2, PTX_T_U32))
             return eng_unsupported(L);
         eng_fn fn = pi->op == PTX_OP_SHL ? shl[bi] : is_s ? shrs[bi] : shru[bi];
+        int64_t count;
+        if (bi > 0 && eng_imm(eng_op(L, 2), &count) && count >= 0 && count < 8 * (int64_t)eng_type_width(t)) {
+            static const eng_fn shl_imm[2] = {h_shl_imm_32, h_shl_imm_64},
+                                shru_imm[2] = {h_shr_u_imm_32, h_shr_u_imm_64},
+                                shrs_imm[2] = {h_shr_s_imm_32, h_shr_s_imm_64};
+            uint32_t d = eng_dst(L, eng_op(L, 0));
+            uint32_t a = eng_src(L, eng_op(L, 1), t);
+            eng_insn *e = eng_emit(L, pi->op == PTX_OP_SHL ? shl_imm[bi - 1]
+                                      : is_s              ? shrs_imm[bi - 1]
+                                                          : shru_imm[bi - 1]);
+            e->d = d;
+            e->a = a;
+            e->imm = count;
+            return 0;
+        }
         uint32_t d = eng_dst(L, eng_op(L, 0));
         uint32_t a = eng_src(L, eng_op(L, 1), t);
         uint32_t b = eng_src(L, eng_op(L, 2), PTX_T_U32);

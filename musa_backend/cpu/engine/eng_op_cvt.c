@@ -319,8 +319,19 @@ DEF_CVT_II(8, 2, uint64_t, uint16_t)
 DEF_CVT_II(8, 4, uint64_t, uint32_t)
 DEF_CVT_II(8, 8, uint64_t, uint64_t)
 
-static eng_fn cvt_ii(unsigned sw, unsigned dw)
+/* The widenings and the narrowing of 64-bit index arithmetic (cvt.s64.s32, cvt.u64.u32,
+ * cvt.u32.u64), without the general form's run-time masks so that they vectorise. */
+ENG_EW1(h_cvt_sext_32_64, uint64_t, uint32_t, (uint64_t)(a ^ 0x80000000u) - 0x80000000u)
+ENG_EW1(h_cvt_zext_32_64, uint64_t, uint32_t, (uint64_t)a)
+ENG_EW1(h_cvt_trunc_64_32, uint32_t, uint64_t, (uint32_t)a)
+
+static eng_fn cvt_ii(unsigned sw, unsigned dw, ptx_type st, ptx_type dt)
 {
+    unsigned sb = ptx_type_bytes(st), db = ptx_type_bytes(dt);
+    if (sw == 4 && dw == 8 && sb == 4 && db == 8)
+        return ptx_type_cls(st) == PTX_TC_S ? h_cvt_sext_32_64 : h_cvt_zext_32_64;
+    if (sw == 8 && dw == 4 && sb == 8 && db == 4)
+        return h_cvt_trunc_64_32;
     static const eng_fn t[3][3] = {{h_cvt_ii_2_2, h_cvt_ii_2_4, h_cvt_ii_2_8},
                                    {h_cvt_ii_4_2, h_cvt_ii_4_4, h_cvt_ii_4_8},
                                    {h_cvt_ii_8_2, h_cvt_ii_8_4, h_cvt_ii_8_8}};
@@ -490,7 +501,7 @@ static int lower_cvt_convert(eng_lower *L, const ptx_insn *pi)
                                                : PTX_T_B16);
     (void)as;
     if (!is_float_type(dt) && !is_float_type(st) && !(flags & F_SAT)) {
-        eng_insn *e = eng_emit(L, cvt_ii(sw, dw));
+        eng_insn *e = eng_emit(L, cvt_ii(sw, dw, st, dt));
         e->d = ds;
         e->a = as_slot;
         e->mode = (uint16_t)st;

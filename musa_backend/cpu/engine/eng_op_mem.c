@@ -424,6 +424,14 @@ static int generic_fast_ptrs(eng_warp *w, const eng_insn *in, uint32_t m, unsign
     uint64_t smem = (uint64_t)(uintptr_t)w->blk->smem, ssize = w->blk->smem_size, bad = 0;
     uint64_t first = A[eng_ctz(m)] + (uint64_t)in->imm;
     if (ssize >= es && first - smem < ssize) {
+        if (m == ENG_FULL) { /* the same check as a straight loop, which vectorises */
+            for (int l = 0; l < ENG_LANES; l++) {
+                uint64_t a = A[l] + (uint64_t)in->imm;
+                bad |= (uint64_t)(a - smem > ssize - es) | (a & (es - 1));
+                p[l] = (uint8_t *)(uintptr_t)a;
+            }
+            return !bad;
+        }
         for (uint32_t mm = m; mm; mm &= mm - 1) {
             int l = eng_ctz(mm);
             uint64_t a = A[l] + (uint64_t)in->imm;
@@ -436,6 +444,14 @@ static int generic_fast_ptrs(eng_warp *w, const eng_insn *in, uint32_t m, unsign
     if (!w->local || stride < es)
         return 0;
     uint64_t base = (uint64_t)(uintptr_t)w->local, lim = stride - es;
+    if (m == ENG_FULL) {
+        for (int l = 0; l < ENG_LANES; l++) {
+            uint64_t a = A[l] + (uint64_t)in->imm, off = a - (base + (uint64_t)l * stride);
+            bad |= (uint64_t)(off > lim) | (a & (es - 1));
+            p[l] = (uint8_t *)(uintptr_t)a;
+        }
+        return !bad;
+    }
     for (uint32_t mm = m; mm; mm &= mm - 1) {
         int l = eng_ctz(mm);
         uint64_t a = A[l] + (uint64_t)in->imm, off = a - (base + (uint64_t)l * stride);
@@ -443,6 +459,45 @@ static int generic_fast_ptrs(eng_warp *w, const eng_insn *in, uint32_t m, unsign
         p[l] = (uint8_t *)(uintptr_t)a;
     }
     return !bad;
+}
+
+/* A full warp's loads of es bytes from host addresses p.  Each half-warp of a -G build's
+ * tile code reads one variable (a broadcast) or consecutive elements (a row) more often than
+ * not, and those are one load or one copy. */
+static void gather_full(uint8_t *d, uint8_t *const *p, unsigned es)
+{
+    const int half = ENG_LANES / 2;
+    uintptr_t h0 = (uintptr_t)p[0], h1 = (uintptr_t)p[half], con0 = 0, con1 = 0, uni0 = 0, uni1 = 0;
+    for (int l = 0; l < half; l++) {
+        con0 |= (uintptr_t)p[l] ^ (h0 + (uintptr_t)l * es);
+        con1 |= (uintptr_t)p[l + half] ^ (h1 + (uintptr_t)l * es);
+        uni0 |= (uintptr_t)p[l] ^ h0;
+        uni1 |= (uintptr_t)p[l + half] ^ h1;
+    }
+    if (es == 4 && (!con0 || !uni0) && (!con1 || !uni1)) {
+        uint32_t r[ENG_LANES];
+        for (int hw = 0; hw < 2; hw++) {
+            const uint8_t *src = p[hw * half];
+            uint32_t *dst = r + hw * half;
+            if (hw ? !uni1 : !uni0) {
+                uint32_t v;
+                memcpy(&v, src, 4);
+                for (int l = 0; l < half; l++)
+                    dst[l] = v;
+            } else {
+                memcpy(dst, src, 4 * (size_t)half);
+            }
+        }
+        memcpy(d, r, sizeof r);
+    } else if (!con0 && !con1 && h1 == h0 + (uintptr_t)half * es) {
+        memcpy(d, p[0], (size_t)es * ENG_LANES);
+    } else if (es == 4) {
+        for (int l = 0; l < ENG_LANES; l++)
+            memcpy(d + (size_t)l * 4, p[l], 4);
+    } else {
+        for (int l = 0; l < ENG_LANES; l++)
+            memcpy(d + (size_t)l * 8, p[l], 8);
+    }
 }
 
 /* Loads and stores of one 4- or 8-byte element through a generic address, plain (not polled:
@@ -486,8 +541,14 @@ ENG_H(h_ld)
     uint8_t *p[ENG_LANES];
     if (generic_plain(in, es, n, rw) && generic_fast_ptrs(w, in, m, es, p)) {
         uint8_t *d = w->regs + in->d;
-        for (uint32_t mm = m; mm; mm &= mm - 1)
-            memcpy(d + (size_t)eng_ctz(mm) * es, p[eng_ctz(mm)], es);
+        if (m == ENG_FULL)
+            gather_full(d, p, es);
+        else if (es == 4)
+            for (uint32_t mm = m; mm; mm &= mm - 1)
+                memcpy(d + (size_t)eng_ctz(mm) * 4, p[eng_ctz(mm)], 4);
+        else
+            for (uint32_t mm = m; mm; mm &= mm - 1)
+                memcpy(d + (size_t)eng_ctz(mm) * 8, p[eng_ctz(mm)], 8);
         return ENG_OK;
     }
     if (eng_resolve(w, in, m, es * n, 0, p) != ENG_OK)
@@ -556,8 +617,12 @@ ENG_H(h_st)
     uint8_t *p[ENG_LANES];
     if (generic_plain(in, es, n, rw) && generic_fast_ptrs(w, in, m, es, p)) {
         const uint8_t *src = w->regs + in->d;
-        for (uint32_t mm = m; mm; mm &= mm - 1)
-            memcpy(p[eng_ctz(mm)], src + (size_t)eng_ctz(mm) * es, es);
+        if (es == 4) /* a constant size: one move per lane, not a call */
+            for (uint32_t mm = m; mm; mm &= mm - 1)
+                memcpy(p[eng_ctz(mm)], src + (size_t)eng_ctz(mm) * 4, 4);
+        else
+            for (uint32_t mm = m; mm; mm &= mm - 1)
+                memcpy(p[eng_ctz(mm)], src + (size_t)eng_ctz(mm) * 8, 8);
         return ENG_OK;
     }
     if (eng_resolve(w, in, m, es * n, 1, p) != ENG_OK)
@@ -816,6 +881,26 @@ ENG_H(h_cvta)
             t[l] = (uint32_t)r[l];
         eng_store32(w->regs + in->d, t, m);
     }
+    return ENG_OK;
+}
+
+/* The 64-bit shared and local forms (modes 1 to 4) of every -G build's address arithmetic:
+ * each lane's address moves by the window's base (the lane's own area for local), which the
+ * compiler vectorises where the general handler's per-lane switch cannot be. */
+ENG_H(h_cvta_window64)
+{
+    const uint64_t *A = ENG_SLOT(const uint64_t, w, in->a);
+    int local = in->mode >= 3, to_window = !(in->mode & 1);
+    uint64_t base = local ? (uint64_t)(uintptr_t)w->local : (uint64_t)(uintptr_t)w->blk->smem;
+    uint64_t step = local ? (uint64_t)w->local_stride : 0;
+    if (to_window) {
+        base = 0 - base;
+        step = 0 - step;
+    }
+    uint64_t r[ENG_LANES];
+    for (int l = 0; l < ENG_LANES; l++)
+        r[l] = A[l] + base + (uint64_t)l * step;
+    eng_store64(w->regs + in->d, r, m);
     return ENG_OK;
 }
 
@@ -1092,7 +1177,7 @@ static int lower_cvta(eng_lower *L, const ptx_insn *pi)
         e->a = src;
         return 0;
     }
-    eng_insn *e = eng_emit(L, h_cvta);
+    eng_insn *e = eng_emit(L, mode >= 1 && mode <= 4 && sw == 8 && dw == 8 ? h_cvta_window64 : h_cvta);
     e->d = dst;
     e->a = src;
     e->mode = mode;
