@@ -18,8 +18,10 @@ struct record {
 
 static pthread_rwlock_t lock = PTHREAD_RWLOCK_INITIALIZER;
 static struct record *by_base;
-static struct record **sorted;
-static size_t count, capacity;
+/* sorted[0..count) starts `head` slots into the allocation slots[capacity]: removing from the
+ * first half moves the slots before it up one, so frees in allocation order move nothing. */
+static struct record **slots, **sorted;
+static size_t head, count, capacity;
 
 /* Index of the first record whose base is greater than address. */
 static size_t upper_bound(uintptr_t address)
@@ -51,13 +53,18 @@ int cushim_memory_add(const struct cushim_range *range)
     size_t at = upper_bound(range->base);
     int overlaps = (at > 0 && contains(&sorted[at - 1]->range, range->base)) ||
                    (at < count && sorted[at]->range.base - range->base < span);
+    if (!overlaps && head + count == capacity && head > 0) { /* reuse the room before */
+        memmove(slots, sorted, count * sizeof *sorted);
+        sorted = slots;
+        head = 0;
+    }
     if (!overlaps && count == capacity) {
         size_t bigger = capacity ? capacity * 2 : 64;
-        struct record **grown = realloc(sorted, bigger * sizeof *grown);
+        struct record **grown = realloc(slots, bigger * sizeof *grown);
         if (grown == NULL) {
             overlaps = 1;
         } else {
-            sorted = grown;
+            slots = sorted = grown;
             capacity = bigger;
         }
     }
@@ -82,7 +89,13 @@ int cushim_memory_add(const struct cushim_range *range)
 static void unlink_record(struct record *rec)
 {
     size_t at = upper_bound(rec->range.base) - 1;
-    memmove(&sorted[at], &sorted[at + 1], (count - at - 1) * sizeof *sorted);
+    if (at < count / 2) {
+        memmove(&sorted[1], &sorted[0], at * sizeof *sorted);
+        sorted++;
+        head++;
+    } else {
+        memmove(&sorted[at], &sorted[at + 1], (count - at - 1) * sizeof *sorted);
+    }
     count--;
     HASH_DEL(by_base, rec);
 }

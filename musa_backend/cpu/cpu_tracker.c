@@ -16,8 +16,12 @@
 
 static pthread_rwlock_t lock;
 static pthread_once_t lock_once = PTHREAD_ONCE_INIT;
-static struct cpu_range *table; /* sorted by base; ranges never overlap */
-static size_t count, capacity;
+/* table[0..count) sorted by base, ranges never overlapping, starts `head` entries into the
+ * allocation buf of `capacity` entries: a removal in the first half moves the entries before
+ * it up one instead of the rest down, so freeing in allocation order (FIFO) or in reverse
+ * (LIFO) moves nothing and 100k frees stay linear. */
+static struct cpu_range *buf, *table;
+static size_t head, count, capacity;
 
 /* Writers first: the engine's threads read constantly and must not starve a cudaFree. */
 static void init_lock(void)
@@ -60,14 +64,19 @@ MUresult cpu_tracker_insert(const struct cpu_range *range)
     if (range->size == 0 || range->base + range->size < range->base)
         return MU_ERROR_INVALID_VALUE;
     write_lock();
+    if (head + count == capacity && head > 0) { /* no room after: take back the room before */
+        memmove(buf, table, count * sizeof *table);
+        table = buf;
+        head = 0;
+    }
     if (count == capacity) {
         size_t grown = capacity ? capacity * 2 : 64;
-        struct cpu_range *bigger = cpu_realloc(table, grown * sizeof *table);
+        struct cpu_range *bigger = cpu_realloc(buf, grown * sizeof *bigger);
         if (bigger == NULL) {
             pthread_rwlock_unlock(&lock);
             return MU_ERROR_MEMORY_ALLOCATION;
         }
-        table = bigger;
+        buf = table = bigger;
         capacity = grown;
     }
     size_t at = upper_bound(range->base);
@@ -100,12 +109,18 @@ int cpu_tracker_find(uint64_t addr, struct cpu_range *out)
 static void remove_at(size_t at, struct cpu_range *out)
 {
     *out = table[at];
-    memmove(&table[at], &table[at + 1], (count - at - 1) * sizeof *table);
+    if (at < count / 2) {
+        memmove(&table[1], &table[0], at * sizeof *table);
+        table++;
+        head++;
+    } else {
+        memmove(&table[at], &table[at + 1], (count - at - 1) * sizeof *table);
+    }
     count--;
     if (count == 0) { /* give the table back: a reset process is leak-free under valgrind */
-        cpu_free(table);
-        table = NULL;
-        capacity = 0;
+        cpu_free(buf);
+        buf = table = NULL;
+        head = capacity = 0;
     }
 }
 

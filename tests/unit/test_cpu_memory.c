@@ -325,6 +325,55 @@ START_TEST(tracker_rejects_overlaps)
 }
 END_TEST
 
+/* The table moves entries on either side of a removal (cpu_tracker.c): lookups must find every
+ * live range and no removed one whatever the order of inserts and removals. */
+START_TEST(tracker_survives_any_removal_order)
+{
+    enum { N = 2000 };
+    static unsigned char alive[N];
+    memset(alive, 0, sizeof alive);
+    const uint64_t base0 = 0x7e0000000000ull;
+    size_t before = cpu_tracker_count(-1, CPU_RANGE_ALL_KINDS);
+    uint32_t x = 12345;
+    for (int round = 0; round < 4; round++) {
+        for (int i = 0; i < N; i++) { /* insert the missing ones: even ascending, odd descending */
+            int k = i < N / 2 ? 2 * i : N - 1 - 2 * (i - N / 2);
+            if (!alive[k]) {
+                struct cpu_range r = {base0 + (uint64_t)k * 0x100, 0x80, 0x80, CPU_RANGE_REGISTERED, -1};
+                ck_assert_int_eq(cpu_tracker_insert(&r), MU_SUCCESS);
+                alive[k] = 1;
+            }
+        }
+        for (int i = 0; i < N; i++) {
+            /* round 0: first in, first out; 1: last in, first out; 2: middle out; 3: random */
+            int k = round == 0 ? i : round == 1 ? N - 1 - i : round == 2 ? (N / 2 + ((i & 1) ? i / 2 + 1 : -(i / 2))) : -1;
+            if (round == 3) {
+                x = x * 1664525u + 1013904223u;
+                k = (int)(x % N);
+            }
+            if (k < 0 || k >= N || (round == 3 && !alive[k]) || i % 3 == 2)
+                continue;
+            struct cpu_range out;
+            ck_assert(cpu_tracker_remove(base0 + (uint64_t)k * 0x100, CPU_RANGE_REGISTERED, &out));
+            ck_assert_uint_eq(out.base, base0 + (uint64_t)k * 0x100);
+            alive[k] = 0;
+            if (i % 97 == 0)
+                for (int j = 0; j < N; j++) {
+                    int found = cpu_tracker_find(base0 + (uint64_t)j * 0x100 + 0x7f, &out);
+                    ck_assert_int_eq(found, alive[j]);
+                    ck_assert(!found || out.base == base0 + (uint64_t)j * 0x100);
+                    ck_assert(!cpu_tracker_find(base0 + (uint64_t)j * 0x100 + 0x80, &out));
+                }
+        }
+    }
+    for (int k = 0; k < N; k++) {
+        struct cpu_range out;
+        ck_assert_int_eq(cpu_tracker_remove(base0 + (uint64_t)k * 0x100, CPU_RANGE_REGISTERED, &out), alive[k]);
+    }
+    ck_assert_uint_eq(cpu_tracker_count(-1, CPU_RANGE_ALL_KINDS), before);
+}
+END_TEST
+
 Suite *suite_cpu_memory(void)
 {
     Suite *s = suite_create("cpu_memory");
@@ -340,6 +389,7 @@ Suite *suite_cpu_memory(void)
     tcase_add_test(t, engine_memory_services);
     tcase_add_test(t, copy_pointer_checks);
     tcase_add_test(t, tracker_rejects_overlaps);
+    tcase_add_test(t, tracker_survives_any_removal_order);
     suite_add_tcase(s, t);
     return s;
 }
