@@ -100,7 +100,10 @@ $(BUILD)/obj/version%.o: shim/version.c | $(BUILD)/.deps-ok
 	$(CC) $(CPPFLAGS) $(CFLAGS) -DCUSHIM_RUNTIME_VERSION=$(if $(filter 13,$*),13000,12080) \
 	    -MMD -MP -c $< -o $@
 
-LINK_CUDART = $(CC) -shared $(CFLAGS) -Wl,-soname,libcudart.so.$(1) -Wl,--no-undefined \
+# -z nodelete: the runtime's worker threads outlive any dlclose.  A plugin built with
+# -cudart shared may be the only user of libcudart; unloading the plugin must not unmap the
+# code those threads run.
+LINK_CUDART = $(CC) -shared $(CFLAGS) -Wl,-soname,libcudart.so.$(1) -Wl,--no-undefined -Wl,-z,nodelete \
 	    -Wl,--version-script=$(BUILD)/gen/libcudart$(1).map -o $@ $(2) $(LDLIBS)
 $(LIB13): $(LIB13_OBJ) $(BUILD)/gen/libcudart13.map
 	@mkdir -p $(dir $@)

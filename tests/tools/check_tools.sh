@@ -82,6 +82,20 @@ if [ -x "$programs/streams_events" ]; then
             echo "tools: FAIL: nvcc could not build the -rdc program"
             fail=1
         fi
+        # A plugin built with -cudart shared, dlopened and dlclosed by a program that does not
+        # use CUDA itself: closing it drops the last reference to libcudart, whose worker threads
+        # must not be left running unmapped code (a crash once they woke, before -z nodelete).
+        printf '__global__ void sq(int *p, int n) { int i = blockIdx.x * blockDim.x + threadIdx.x; if (i < n) p[i] = i * i; }\nextern "C" int plugin_run(int n) { int *d, h[256], bad = 0; if (cudaMalloc(&d, n * 4)) return -1; sq<<<(n + 63) / 64, 64>>>(d, n); cudaMemcpy(h, d, n * 4, cudaMemcpyDeviceToHost); cudaFree(d); for (int i = 0; i < n; i++) bad += h[i] != i * i; return bad; }\n' > "$tmp/plugin.cu"
+        printf '#include <dlfcn.h>\n#include <stdio.h>\n#include <unistd.h>\nint main(int argc, char **argv) { for (int r = 0; r < 2; r++) { void *h = dlopen(argv[1], RTLD_NOW); if (!h) { printf("%%s\\n", dlerror()); return 1; } int (*f)(int) = (int (*)(int))dlsym(h, "plugin_run"); int bad = f(256); dlclose(h); if (bad) return 1; usleep(300000); } puts("plugin ok"); return 0; }\n' > "$tmp/plugin_host.c"
+        if "$nvcc" -cudart shared -shared -Xcompiler -fPIC "$tmp/plugin.cu" -o "$tmp/libplugin.so" > /dev/null 2>&1 &&
+            ${CC:-cc} "$tmp/plugin_host.c" -o "$tmp/plugin_host" -ldl > /dev/null 2>&1; then
+            check "a CUDA plugin survives dlclose and a second dlopen" \
+                run "$bin/cushim-run" "$tmp/plugin_host" "$tmp/libplugin.so"
+            check "the plugin's kernels ran both times" grep -q "plugin ok" "$tmp/out"
+        else
+            echo "tools: FAIL: could not build the plugin program"
+            fail=1
+        fi
         run "$bin/cushim-run" "$programs/foundation" > "$tmp/shared.out" 2>&1
         if grep -q "static CUDA runtime" "$tmp/shared.out"; then
             echo "tools: FAIL: cushim-run took a -cudart shared program for a static one"
