@@ -382,10 +382,21 @@ static int shared_addrs(eng_warp *w, const eng_insn *in, unsigned size, uint8_t 
         return 0;
     lim -= size;
     uint8_t *base = w->blk->smem;
-    for (int l = 0; l < ENG_LANES; l++) {
-        uint64_t a = eng_lane_addr(w, in, l);
-        bad |= (uint64_t)(a > lim) | (a & (size - 1));
-        p[l] = base + (a <= lim ? a : 0);
+    uint64_t off = (uint64_t)in->imm;
+    if (in->mode & ENG_M_BASE32) { /* one straight loop per address width: they vectorise */
+        const uint32_t *A = ENG_SLOT(const uint32_t, w, in->a);
+        for (int l = 0; l < ENG_LANES; l++) {
+            uint64_t a = (uint64_t)A[l] + off;
+            bad |= (uint64_t)(a > lim) | (a & (size - 1));
+            p[l] = base + (a <= lim ? a : 0);
+        }
+    } else {
+        const uint64_t *A = ENG_SLOT(const uint64_t, w, in->a);
+        for (int l = 0; l < ENG_LANES; l++) {
+            uint64_t a = A[l] + off;
+            bad |= (uint64_t)(a > lim) | (a & (size - 1));
+            p[l] = base + (a <= lim ? a : 0);
+        }
     }
     return !bad;
 }
@@ -500,6 +511,30 @@ static void gather_full(uint8_t *d, uint8_t *const *p, unsigned es)
     }
 }
 
+/* What a polled load of a full warp read, to tell an unchanged flag from a changed one: sums
+ * and parities rather than a chained hash, so that the loop vectorises (a collision only
+ * delays a spinning warp's next turn). */
+static uint64_t poll_sig(const uint8_t *r, unsigned es)
+{
+    uint64_t sum = 0, par = 0;
+    if (es == 4) {
+        uint32_t v[ENG_LANES];
+        memcpy(v, r, sizeof v);
+        for (int l = 0; l < ENG_LANES; l++) {
+            sum += v[l];
+            par ^= v[l];
+        }
+    } else {
+        uint64_t v[ENG_LANES];
+        memcpy(v, r, sizeof v);
+        for (int l = 0; l < ENG_LANES; l++) {
+            sum += v[l];
+            par ^= v[l];
+        }
+    }
+    return sum * 0x100000001b3ull ^ par;
+}
+
 /* Loads and stores of one 4- or 8-byte element through a generic address, plain (not polled:
  * a volatile or relaxed shared-memory load keeps the general path's spin detection). */
 static int generic_plain(const eng_insn *in, unsigned es, unsigned n, unsigned rw)
@@ -516,6 +551,12 @@ ENG_H(h_ld)
     uint8_t *sp_p[ENG_LANES];
     if (m == ENG_FULL && sp == ENG_SP_SHARED && shared_addrs(w, in, es * n, sp_p)) {
         uint64_t sig = 0;
+        if (n == 1 && es == rw && (es == 4 || es == 8)) { /* volatile shared (warp scans) */
+            gather_full(w->regs + in->d, sp_p, es);
+            if (in->mode & ENG_M_POLL)
+                eng_note_poll(w, in, poll_sig(w->regs + in->d, es));
+            return ENG_OK;
+        }
         if (n > 1 && es == rw && lds_vec(w, in, sp_p, es, n, &sig)) {
             if (in->mode & ENG_M_POLL)
                 eng_note_poll(w, in, sig);
