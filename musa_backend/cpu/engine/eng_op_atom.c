@@ -174,7 +174,31 @@ ENG_H(h_atom)
     uint8_t *smem = w->blk->smem;
     uint64_t r[ENG_LANES], sig = m;
     memset(r, 0, sizeof r);
-    for (uint32_t mm = m; mm; mm &= mm - 1) {
+    uint32_t todo = m;
+    if (op == A_ADD && (kind == K_U || kind == K_S) && (size == 4 || size == 8) && (m & (m - 1))) {
+        /* lanes adding to one counter (atomicAdd(&count, 1)): one host atomic of their sum, each
+         * lane's old value as if the lanes had gone one after another in lane order */
+        uint8_t *p0 = p[eng_ctz(m)];
+        uint32_t same = 1;
+        for (uint32_t mm = m; mm; mm &= mm - 1)
+            same &= p[eng_ctz(mm)] == p0;
+        if (same) {
+            uint64_t mask = size == 8 ? ~0ull : 0xFFFFFFFFull, total = 0;
+            for (uint32_t mm = m; mm; mm &= mm - 1)
+                total += lane_val(w, in->b, width, eng_ctz(mm));
+            int shared = space == ENG_SP_SHARED ||
+                         (space == ENG_SP_GENERIC && p0 >= smem && p0 < smem + w->blk->smem_size);
+            uint64_t old = atomic_rmw(p0, A_ADD, kind, size, total & mask, 0, !shared);
+            for (uint32_t mm = m; mm; mm &= mm - 1) {
+                int l = eng_ctz(mm);
+                r[l] = old & mask;
+                old += lane_val(w, in->b, width, l);
+                sig = sig * 0x100000001b3ull ^ r[l];
+            }
+            todo = 0;
+        }
+    }
+    for (uint32_t mm = todo; mm; mm &= mm - 1) {
         int l = eng_ctz(mm);
         int shared = space == ENG_SP_SHARED ||
                      (space == ENG_SP_GENERIC && p[l] >= smem && p[l] < smem + w->blk->smem_size);
