@@ -81,9 +81,11 @@ struct allocation {
     uint64_t bytes;
 };
 
+/* *levels: the levels asked for; a mipmapped array's count comes back clamped. */
 static cudaError_t allocate(const struct cudaChannelFormatDesc *desc, struct cudaExtent extent,
-                            unsigned flags, unsigned levels, int mipmapped, struct allocation *a)
+                            unsigned flags, unsigned *levels_io, int mipmapped, struct allocation *a)
 {
+    unsigned levels = *levels_io;
     if (desc == NULL)
         return cudaErrorInvalidValue;
     cudaError_t error = cushim_begin(&a->driver, &a->device);
@@ -95,8 +97,14 @@ static cudaError_t allocate(const struct cudaChannelFormatDesc *desc, struct cud
         error = cushim_array_shape(a->device, extent, flags, mipmapped, &a->shape);
     if (error != cudaSuccess)
         return error;
-    if (levels == 0 || levels > cushim_array_max_levels(&a->shape) || levels > MU_MAX_LEVELS)
+    unsigned most = cushim_array_max_levels(&a->shape);
+    if (mipmapped) { /* documented: numLevels is clamped to [1, 1 + floor(log2(max extent))] */
+        levels = levels < 1 ? 1 : levels > most ? most : levels;
+        levels = levels > MU_MAX_LEVELS ? MU_MAX_LEVELS : levels;
+    }
+    if (levels == 0 || levels > most || levels > MU_MAX_LEVELS)
         return cudaErrorInvalidValue;
+    *levels_io = levels;
     struct mu_array_desc d = {a->format, a->shape.width, a->shape.height, a->shape.depth,
                               levels, a->shape.depth_is_layers};
     MUresult r = a->driver->muArrayCreate(a->level, &a->bytes, &d, a->device);
@@ -164,7 +172,8 @@ cudaError_t impl_cudaMalloc3DArray(cudaArray_t *array, const struct cudaChannelF
     if (array == NULL)
         return cudaErrorInvalidValue;
     struct allocation a;
-    cudaError_t error = allocate(desc, extent, flags, 1, 0, &a);
+    unsigned one = 1;
+    cudaError_t error = allocate(desc, extent, flags, &one, 0, &a);
     if (error != cudaSuccess)
         return error;
     struct array_rec *r = new_array(&a, desc, extent, flags, 0, 0);
@@ -202,7 +211,7 @@ cudaError_t impl_cudaMallocMipmappedArray(cudaMipmappedArray_t *mipmappedArray,
     if (mipmappedArray == NULL)
         return cudaErrorInvalidValue;
     struct allocation a;
-    cudaError_t error = allocate(desc, extent, flags, numLevels, 1, &a);
+    cudaError_t error = allocate(desc, extent, flags, &numLevels, 1, &a);
     if (error != cudaSuccess)
         return error;
     struct mipmap_rec *m = calloc(1, sizeof *m);

@@ -393,12 +393,19 @@ static void mipmaps()
     EXPECT_ERR(cudaArrayGetInfo(nullptr, nullptr, nullptr, level), cudaErrorInvalidValue);
     CHECK(cudaFreeMipmappedArray(nullptr));
 
-    // 1 + floor(log2(32)) = 6 levels at most; 3-D mipmaps halve the depth too, layered ones
-    // keep their layers.
-    EXPECT_ERR(cudaMallocMipmappedArray(&m, &d, make_cudaExtent(32, 16, 0), 7, 0),
-               cudaErrorInvalidValue);
-    EXPECT_ERR(cudaMallocMipmappedArray(&m, &d, make_cudaExtent(32, 16, 0), 0, 0),
-               cudaErrorInvalidValue);
+    // 1 + floor(log2(32)) = 6 levels at most; numLevels is clamped into [1, 6] (as NVIDIA
+    // documents), so 7 and 64 give 6 levels and 0 gives 1.  3-D mipmaps halve the depth too,
+    // layered ones keep their layers.
+    for (unsigned asked : {7u, 64u, 0u}) {
+        unsigned have = asked == 0 ? 1 : 6;
+        CHECK(cudaMallocMipmappedArray(&m, &d, make_cudaExtent(32, 16, 0), asked, 0));
+        CHECK(cudaGetMipmappedArrayLevel(&level, m, have - 1));
+        cudaExtent last;
+        CHECK(cudaArrayGetInfo(nullptr, &last, nullptr, level));
+        EXPECT_EQ_LL(last.width, 32u >> (have - 1));
+        EXPECT_ERR(cudaGetMipmappedArrayLevel(&level, m, have), cudaErrorInvalidValue);
+        CHECK(cudaFreeMipmappedArray(m));
+    }
     CHECK(cudaMallocMipmappedArray(&m, &d, make_cudaExtent(8, 8, 8), 4, 0));
     CHECK(cudaGetMipmappedArrayLevel(&level, m, 2));
     cudaExtent e;
