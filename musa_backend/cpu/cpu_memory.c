@@ -156,6 +156,18 @@ static int engine_find_range(void *ctx, uint64_t addr, uint64_t *base, uint64_t 
     return 1;
 }
 
+static int engine_find_padding(void *ctx, uint64_t addr, uint64_t *base, uint64_t *size, uint64_t *reserved)
+{
+    (void)ctx;
+    struct cpu_range range;
+    if (!cpu_tracker_find_padding(addr, &range))
+        return 0;
+    *base = range.base;
+    *size = range.size;
+    *reserved = range.extent;
+    return 1;
+}
+
 static void *engine_alloc(void *ctx, size_t bytes, size_t align)
 {
     if (align == 0)
@@ -180,6 +192,7 @@ void cpu_memory_engine_host(struct cpu_device *dev, struct engine_host *host)
 {
     host->ctx = dev;
     host->find_range = engine_find_range;
+    host->find_padding = engine_find_padding;
     host->alloc = engine_alloc;
     host->free = engine_free;
 }

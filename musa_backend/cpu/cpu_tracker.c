@@ -106,6 +106,21 @@ int cpu_tracker_find(uint64_t addr, struct cpu_range *out)
     return found;
 }
 
+int cpu_tracker_find_padding(uint64_t addr, struct cpu_range *out)
+{
+    int found = 0;
+    read_lock();
+    size_t at = upper_bound(addr);
+    if (at > 0) {
+        const struct cpu_range *r = &table[at - 1];
+        found = addr - r->base >= r->size && addr - r->base < r->extent && r->kind != CPU_RANGE_REGISTERED;
+        if (found)
+            *out = *r;
+    }
+    pthread_rwlock_unlock(&lock);
+    return found;
+}
+
 static void remove_at(size_t at, struct cpu_range *out)
 {
     *out = table[at];

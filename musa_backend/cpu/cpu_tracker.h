@@ -40,6 +40,10 @@ struct cpu_range {
 MUresult cpu_tracker_insert(const struct cpu_range *range);
 /* The live range containing addr: 1 and *out, or 0.  addr == base + size is not contained. */
 int cpu_tracker_find(uint64_t addr, struct cpu_range *out);
+/* The range whose reserved pages [base, base + extent) hold addr past its end (addr >= base +
+ * size), for the kinds whose pages cushim reserved itself (not registered host memory, whose
+ * last page holds the program's other data): 1 and *out, or 0. */
+int cpu_tracker_find_padding(uint64_t addr, struct cpu_range *out);
 /* Remove the range that starts exactly at base if its kind is in kinds: 1 and *out, or 0. */
 int cpu_tracker_remove(uint64_t base, unsigned kinds, struct cpu_range *out);
 /* Remove any one range of device dev (any device if dev < 0) whose kind is in kinds. */

@@ -5,8 +5,36 @@
  * sorting generic addresses into spaces, and the fault message naming the address.
  */
 #include <inttypes.h>
+#include <stdatomic.h>
+#include <stdio.h>
 
 #include "eng_mem.h"
+
+/* An access that runs past the end of an allocation into the rest of its last page: a GPU
+ * does not fault there (its pages are large and shared by neighbouring allocations), so a
+ * kernel missing a bounds check works on one; it works here too, said once on stderr.  The
+ * cached range then covers the padding, so the warp's next such accesses go fast. */
+static int in_padding(eng_warp *w, uint64_t a, unsigned size, eng_range *r)
+{
+    static atomic_int told;
+    const struct engine_host *h = &w->blk->mod->host;
+    uint64_t base, bytes, reserved, last = a + size - 1;
+    if (!h->find_padding || last < a)
+        return 0;
+    /* the access may start inside the allocation and end in its padding */
+    if (!h->find_padding(h->ctx, last, &base, &bytes, &reserved) || a < base || last - base >= reserved)
+        return 0;
+    if (atomic_exchange(&told, 1) == 0)
+        fprintf(stderr,
+                "cushim: warning: kernel %s accessed 0x%" PRIx64 ", %" PRIu64 " bytes past the end of the %" PRIu64
+                "-byte allocation at 0x%" PRIx64 " (a missing bounds check?); inside the allocation's last page, "
+                "where a GPU does not fault either, so it goes on (said once)\n",
+                w->blk->k->name, a, last + 1 - (base + bytes), bytes, base);
+    r->lo = base;
+    r->hi = base + reserved;
+    w->recent[w->recent_next++ % ENG_RECENT] = *r;
+    return 1;
+}
 
 int eng_find_global(eng_warp *w, uint64_t a, unsigned size, eng_range *r)
 {
@@ -19,10 +47,8 @@ int eng_find_global(eng_warp *w, uint64_t a, unsigned size, eng_range *r)
     }
     const struct engine_host *h = &w->blk->mod->host;
     uint64_t base = 0, bytes = 0;
-    if (!h->find_range(h->ctx, a, &base, &bytes))
-        return 0;
-    if (a < base || a + size > base + bytes || a + size < a)
-        return 0;
+    if (!h->find_range(h->ctx, a, &base, &bytes) || a < base || a + size > base + bytes || a + size < a)
+        return in_padding(w, a, size, r);
     r->lo = base;
     r->hi = base + bytes;
     w->recent[w->recent_next++ % ENG_RECENT] = *r;

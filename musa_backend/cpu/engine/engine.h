@@ -24,6 +24,11 @@ struct engine_host {
     /* The live allocation (device memory, module global, pinned/registered/mapped host
      * memory, device-heap block) that contains addr: returns 1 and its [base, base+size), or 0. */
     int (*find_range)(void *ctx, uint64_t addr, uint64_t *base, uint64_t *size);
+    /* An address past the end of an allocation but inside the memory reserved behind it (its
+     * last page): 1 and the allocation's base, size and reserved bytes, or 0.  A GPU hands out
+     * memory in large pages, so a kernel that runs a few elements past the end of a buffer (a
+     * missing bounds check) does not fault there.  NULL: every access past the end faults. */
+    int (*find_padding)(void *ctx, uint64_t addr, uint64_t *base, uint64_t *size, uint64_t *reserved);
     /* Zeroed device memory for module-scope .global/.const variables and the device heap;
      * it must be found by find_range while live. */
     void *(*alloc)(void *ctx, size_t bytes, size_t align);
