@@ -57,7 +57,9 @@ struct pool {
     uint64_t threshold;
     uint64_t reserved, reserved_high, used, used_high;
     enum cudaMemAccessFlags access[CUSHIM_MAX_DEVICES];
-    struct block *blocks;
+    /* free and freeing blocks first, blocks in use last: a search for a block to reuse stops
+     * at the first one in use, however many allocations the program holds */
+    struct block *blocks, *blocks_last;
     size_t busy; /* blocks in use or waiting for their free */
 };
 
@@ -205,8 +207,8 @@ static void raise_high(struct pool *p)
         p->reserved_high = p->reserved;
 }
 
-/* With the lock held: let a free block go to the spare list. */
-static void release_block(struct block *b)
+/* With the lock held: take b out of its pool's list. */
+static void unlink_block(struct block *b)
 {
     struct pool *p = b->pool;
     if (b->prev != NULL)
@@ -215,6 +217,47 @@ static void release_block(struct block *b)
         p->blocks = b->next;
     if (b->next != NULL)
         b->next->prev = b->prev;
+    else
+        p->blocks_last = b->prev;
+    b->next = b->prev = NULL;
+}
+
+/* With the lock held: put b in its pool's list by its state (in use at the end). */
+static void link_block(struct block *b)
+{
+    struct pool *p = b->pool;
+    if (b->state == BLOCK_IN_USE) {
+        b->prev = p->blocks_last;
+        b->next = NULL;
+        if (p->blocks_last != NULL)
+            p->blocks_last->next = b;
+        else
+            p->blocks = b;
+        p->blocks_last = b;
+    } else {
+        b->next = p->blocks;
+        b->prev = NULL;
+        if (p->blocks != NULL)
+            p->blocks->prev = b;
+        else
+            p->blocks_last = b;
+        p->blocks = b;
+    }
+}
+
+/* With the lock held: a block changes state, and place in the list with it. */
+static void set_state(struct block *b, enum block_state state)
+{
+    unlink_block(b);
+    b->state = state;
+    link_block(b);
+}
+
+/* With the lock held: let a free block go to the spare list. */
+static void release_block(struct block *b)
+{
+    struct pool *p = b->pool;
+    unlink_block(b);
     HASH_DEL(blocks_by_base, b);
     p->reserved -= b->extent;
     struct spare *s = malloc(sizeof *s);
@@ -256,7 +299,7 @@ static cudaError_t pool_alloc(struct pool *p, size_t size, MUstream stream, void
         return cudaErrorInvalidValue;
     }
     struct block *best = NULL;
-    for (struct block *b = p->blocks; b != NULL; b = b->next) {
+    for (struct block *b = p->blocks; b != NULL && b->state != BLOCK_IN_USE; b = b->next) {
         /* Freed on this stream: its order already follows the free.  Freed elsewhere and
          * completed: opportunistic reuse, unless the pool forbids it (cushim cannot see event
          * dependencies, so it then keeps to the stream's own frees).  Freed by cudaFree:
@@ -303,16 +346,13 @@ static cudaError_t pool_alloc(struct pool *p, size_t size, MUstream stream, void
             cushim_mempool_give_back(device, base, extent);
             return cudaErrorMemoryAllocation;
         }
-        best->next = p->blocks;
-        if (p->blocks != NULL)
-            p->blocks->prev = best;
-        p->blocks = best;
-        p->reserved += extent;
         best->state = BLOCK_FREE;
+        link_block(best);
+        p->reserved += extent;
     }
     if (best->state == BLOCK_FREE)
         p->busy++;
-    best->state = BLOCK_IN_USE;
+    set_state(best, BLOCK_IN_USE);
     best->gen++;
     best->size = rounded;
     p->used += rounded;
@@ -321,7 +361,7 @@ static cudaError_t pool_alloc(struct pool *p, size_t size, MUstream stream, void
                              CUSHIM_MEM_FLAG_POOL};
     int added = cushim_memory_add(&r);
     if (added != 0) {
-        best->state = BLOCK_FREE;
+        set_state(best, BLOCK_FREE);
         p->busy--;
         p->used -= rounded;
     }
@@ -406,7 +446,7 @@ cudaError_t cushim_mempool_free_async(void *dptr, const struct cushim_stream_ref
             return cudaErrorInvalidValue;
         }
         cushim_memory_remove(b->base, NULL, NULL);
-        b->state = BLOCK_FREEING;
+        set_state(b, BLOCK_FREEING);
         b->free_stream = ref->stream;
         b->pool->used -= b->size;
         *token = (struct reached){b, b->gen};
@@ -441,7 +481,7 @@ cudaError_t cushim_mempool_free_now(void *dptr)
     cudaError_t error = cudaErrorInvalidValue;
     if (b != NULL && b->state == BLOCK_IN_USE) {
         cushim_memory_remove(b->base, NULL, NULL);
-        b->state = BLOCK_FREE;
+        set_state(b, BLOCK_FREE);
         b->free_stream = NULL; /* the device was synchronised: reusable by any stream */
         b->pool->used -= b->size;
         b->pool->busy--;
