@@ -6,6 +6,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "api.h"
 #include "graph.h"
@@ -118,6 +119,17 @@ static void label(FILE *f, const struct cushim_node *n, size_t index, unsigned f
         fprintf(f, "\\nnode %p", (void *)n);
 }
 
+struct node_pos {
+    const struct cushim_node *node;
+    size_t index;
+};
+
+static int by_node(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)((const struct node_pos *)a)->node, y = (uintptr_t)((const struct node_pos *)b)->node;
+    return (x > y) - (x < y);
+}
+
 static void print_graph(FILE *f, const struct cushim_graph *g, const char *name, unsigned flags,
                         int *clusters)
 {
@@ -141,16 +153,30 @@ static void print_graph(FILE *f, const struct cushim_graph *g, const char *name,
             print_graph(f, n->op.cond.bodies[b], child, flags, clusters);
         }
     }
-    /* Edges by position: a node's index is its place in creation order. */
+    /* Edges by position: a node's index is its place in creation order, looked up in a
+     * table sorted by node (walking the list for every edge made big graphs quadratic). */
+    struct node_pos *pos = index ? malloc(index * sizeof *pos) : NULL;
+    size_t count = index;
+    index = 0;
+    for (const struct cushim_node *n = g->head; pos != NULL && n != NULL; n = n->next, index++)
+        pos[index] = (struct node_pos){n, index};
+    if (pos != NULL)
+        qsort(pos, count, sizeof *pos, by_node);
     index = 0;
     for (const struct cushim_node *n = g->head; n != NULL; n = n->next, index++) {
         for (size_t i = 0; i < n->ndeps; i++) {
+            struct node_pos key = {n->deps[i].node, 0};
+            const struct node_pos *hit = pos ? bsearch(&key, pos, count, sizeof *pos, by_node) : NULL;
             size_t from = 0;
-            for (const struct cushim_node *m = g->head; m != n->deps[i].node; m = m->next)
-                from++;
+            if (hit != NULL)
+                from = hit->index;
+            else /* no memory for the table */
+                for (const struct cushim_node *m = g->head; m != n->deps[i].node; m = m->next)
+                    from++;
             fprintf(f, "\"%s_%zu\" -> \"%s_%zu\";\n", name, from, name, index);
         }
     }
+    free(pos);
     fprintf(f, "}\n");
 }
 

@@ -269,6 +269,35 @@ static void symbols_children_and_events()
     EXPECT(text.find("->") != std::string::npos);
     EXPECT_ERR(cudaGraphDebugDotPrint(g, "/nonexistent-dir/x.dot", 0), cudaErrorOperatingSystem);
 
+    // Edges name nodes by their position in creation order, whatever order the dependencies
+    // were given in: a small DAG and a 3000-node chain (edges looked up through a sorted table).
+    cudaGraph_t dag;
+    CHECK(cudaGraphCreate(&dag, 0));
+    cudaGraphNode_t dn[3003];
+    CHECK(cudaGraphAddEmptyNode(&dn[0], dag, nullptr, 0));
+    CHECK(cudaGraphAddEmptyNode(&dn[1], dag, nullptr, 0));
+    cudaGraphNode_t deps2[2] = {dn[1], dn[0]};
+    CHECK(cudaGraphAddEmptyNode(&dn[2], dag, deps2, 2));
+    for (int i = 3; i < 3003; i++)
+        CHECK(cudaGraphAddEmptyNode(&dn[i], dag, &dn[i - 1], 1));
+    char path2[] = "/tmp/cushim-graph-XXXXXX";
+    int fd2 = mkstemp(path2);
+    EXPECT(fd2 >= 0);
+    if (fd2 >= 0)
+        close(fd2);
+    CHECK(cudaGraphDebugDotPrint(dag, path2, 0));
+    text.clear();
+    f = fopen(path2, "r");
+    while (f != NULL && fgets(buf, sizeof buf, f) != NULL)
+        text += buf;
+    if (f != NULL)
+        fclose(f);
+    unlink(path2);
+    EXPECT(text.find("\"graph_1\" -> \"graph_2\";\n\"graph_0\" -> \"graph_2\";") != std::string::npos);
+    EXPECT(text.find("\"graph_2\" -> \"graph_3\";") != std::string::npos);
+    EXPECT(text.find("\"graph_3001\" -> \"graph_3002\";") != std::string::npos);
+    CHECK(cudaGraphDestroy(dag));
+
     CHECK(cudaGraphDestroy(clone));
     CHECK(cudaGraphDestroy(g));
     CHECK(cudaGraphDestroy(child));
